@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Modules that add a subcommand through ``register(subparsers)``.
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"adaptlib: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("adaptlib: interrupted", file=sys.stderr)
         return 130

@@ -63,7 +63,8 @@ def oracle_summary(result: OracleResult, matrix: np.ndarray) -> dict:
 def format_table(summary: dict, unit: str) -> str:
     """The summary for people: aligned columns, accuracies in %, costs in ``unit``."""
     names = summary["states"]
-    width = max(len("state"), *(len(n) for n in names))
+    unsolved = "(no state right)"
+    width = max(len(unsolved), *(len(n) for n in names))
     lines = [
         f"Exact Oracle Agent over {summary['instances']:,} instances and {len(names)} states "
         f"(cost model: {summary['oracle']['cost_model']}, unsolved instances cost: "
@@ -79,7 +80,7 @@ def format_table(summary: dict, unit: str) -> str:
             f"{'-' if alpha is None else f'{alpha:.4f}':>8}  {summary['p_e'][i]:>8.4f}  "
             f"{summary['oracle']['histogram'][i]:>12,}"
         )
-    lines.append(f"{'(no state right)':<{width}}  {'':>16}  {'':>9}  {'':>8}  {'':>8}  "
+    lines.append(f"{unsolved:<{width}}  {'':>16}  {'':>9}  {'':>8}  {'':>8}  "
                  f"{summary['oracle']['unsolved']:>12,}")
     oracle, cons, opt, gain = summary["oracle"], summary["conservative"], summary["optimistic"], summary["gains"]
     rows = [
