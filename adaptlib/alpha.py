@@ -1,0 +1,476 @@
+"""How alpha_i varies across a state space (Sec. 2.2.2, Fig. 2), and the two-state table of Fig. 1.
+
+alpha_i = P(states 1..i-1 all wrong | state i wrong) (Eq. 6) ties the exact oracle of Eq. 7 to
+the constant-alpha approximation of Eq. 8. The paper reads Fig. 2 as "alpha_i is roughly
+constant for models of similar architecture". This module measures an alpha profile with
+seeded bootstrap intervals and summarises, per family, how flat it is:
+
+- :func:`alpha_profile`: alpha_i per state with percentile intervals from
+  :func:`adaptlib.bootstrap_oracle`;
+- :func:`alpha_replicates`: the bootstrap replicates of alpha_i themselves (the same draws as
+  :func:`adaptlib.bootstrap_oracle` with the same seed), for statistics of the whole profile;
+- :func:`fit_slope`: least-squares slope of alpha_i against the state index i, row by row;
+- :func:`flatness`: range, coefficient of variation, slope with its interval, and a verdict;
+- :func:`independent_alpha`: what alpha_i would be if the states erred independently;
+- :func:`two_state_table`: Fig. 1, the four cells CC/CI/IC/II of two states and what the oracle
+  pays in each;
+- :func:`adaptation_labels`: the oracle's label and cost per instance (Eq. 4), as a table.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .bootstrap import _distinct_rows, bootstrap_oracle
+from .oracle import (
+    COST_MODELS,
+    NONE_CORRECT_RULES,
+    OracleResult,
+    exact_oracle,
+    first_correct,
+    oracle_statistics,
+    sorted_columns,
+)
+
+VERDICTS: tuple[str, ...] = (
+    "flat",
+    "decreasing",
+    "increasing",
+    "scattered",
+    "inconclusive",
+    "too few states",
+)
+
+
+@dataclass(frozen=True)
+class Flatness:
+    """How constant the measured alpha_i (i > 1) of one state space are.
+
+    ``n_alpha`` counts the alpha_i that are defined (a state that makes no error has none);
+    ``mean``, ``range`` (max - min) and ``cv`` (population standard deviation / mean) describe
+    the point estimates. ``slope`` is the least-squares slope of alpha_i against the state index
+    i, ``slope_low``/``slope_high`` its bootstrap percentile interval; ``drift`` and its interval
+    are the slope times the index span (the change the fitted line predicts from the first
+    measured alpha to the last). ``off_band`` counts the states whose alpha interval lies
+    entirely outside ``mean +- tolerance``. ``verdict`` follows the rule of :func:`flatness`.
+    """
+
+    n_alpha: int
+    mean: float
+    range: float
+    cv: float
+    slope: float
+    slope_low: float
+    slope_high: float
+    drift: float
+    drift_low: float
+    drift_high: float
+    off_band: int
+    tolerance: float
+    verdict: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def alpha_profile(
+    correct: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str] | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    **oracle_options,
+) -> pd.DataFrame:
+    """alpha_i of Eq. 6 for every state i > 1, with seeded bootstrap percentile intervals.
+
+    Columns: ``state``, ``index`` (i, 1-based in cost order), ``cost`` (R_i), ``accuracy``
+    (A_i), ``alpha`` (the estimate on all instances), ``low``, ``high`` (the interval of
+    :func:`adaptlib.bootstrap_oracle`). One row per state from the second on; alpha is NaN for
+    a state that makes no error (the condition of alpha_i never happens).
+    """
+    result = exact_oracle(correct, costs, names, **oracle_options)
+    intervals = bootstrap_oracle(
+        correct, costs, names, n_boot=n_boot, seed=seed, level=level, **oracle_options
+    )
+    space = result.space
+    rows = [f"alpha[{s}]" for s in space.names[1:]]
+    return pd.DataFrame(
+        {
+            "state": list(space.names[1:]),
+            "index": np.arange(2, len(space) + 1),
+            "cost": space.costs[1:],
+            "accuracy": space.accuracies[1:],
+            "alpha": intervals.loc[rows, "estimate"].to_numpy(float),
+            "low": intervals.loc[rows, "low"].to_numpy(float),
+            "high": intervals.loc[rows, "high"].to_numpy(float),
+        }
+    )
+
+
+def alpha_replicates(
+    correct: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str] | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    **oracle_options,
+) -> np.ndarray:
+    """Bootstrap replicates of alpha_i: an array (n_boot, N), column 0 NaN (alpha_1 is undefined).
+
+    The draws are those of :func:`adaptlib.bootstrap_oracle` with the same ``seed``: instances
+    are resampled with replacement, which amounts to one multinomial draw of the counts of each
+    distinct row of right and wrong states. Percentiles of a column therefore reproduce that
+    function's intervals, and statistics of a whole profile (such as its slope) get intervals
+    from the same replicates.
+    """
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
+        raise ValueError(f"n_boot must be an integer >= 10; got {n_boot!r}")
+    full = exact_oracle(correct, costs, names, **oracle_options)  # validates the options
+    matrix, space = sorted_columns(correct, costs, names)
+    patterns, counts = _distinct_rows(matrix)
+    n = matrix.shape[0]
+    weights = np.random.default_rng(seed).multinomial(n, counts / n, size=n_boot)
+    labels = first_correct(patterns)
+    solved = labels >= 0
+    sent_to = np.zeros((len(patterns), len(space)))
+    sent_to[np.flatnonzero(solved), labels[solved]] = 1.0
+    _, _, alpha, _, _ = oracle_statistics(
+        weights @ sent_to,
+        weights[:, ~solved].sum(axis=1),
+        weights @ patterns,
+        n,
+        space.costs,
+        full.none_correct,
+        full.cost_model,
+    )
+    return alpha
+
+
+def fit_slope(index: Sequence[float], alpha: np.ndarray) -> np.ndarray | float:
+    """Least-squares slope of alpha against ``index``, ignoring NaN entries.
+
+    ``alpha`` is one profile (m,) or a stack of profiles (B, m); the slope of each row is
+    returned (a float for one profile). A row with fewer than two defined values has slope NaN.
+    """
+    x = np.asarray(index, dtype=float)
+    y = np.asarray(alpha, dtype=float)
+    single = y.ndim == 1
+    y = np.atleast_2d(y)
+    if x.ndim != 1 or y.shape[1] != x.size:
+        raise ValueError(
+            f"index and alpha must have one entry per state; got {x.size} indices "
+            f"and alpha of shape {np.shape(alpha)}"
+        )
+    defined = np.isfinite(y)
+    count = defined.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x_mean = (defined * x).sum(axis=1) / count
+        y_mean = np.where(defined, y, 0.0).sum(axis=1) / count
+        dx = np.where(defined, x - x_mean[:, None], 0.0)
+        dy = np.where(defined, y - y_mean[:, None], 0.0)
+        slope = (dx * dy).sum(axis=1) / (dx * dx).sum(axis=1)
+    slope = np.where(count >= 2, slope, np.nan)
+    return float(slope[0]) if single else slope
+
+
+def flatness(
+    correct: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str] | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    tolerance: float = 0.1,
+    **oracle_options,
+) -> Flatness:
+    """Summarise how flat alpha_i is across the states of one space (the claim of Fig. 2).
+
+    The verdict rule, applied in this order, with the drift = slope x (last index - first
+    index) of the measured alpha_i and its bootstrap interval at ``level``:
+
+    1. ``"too few states"``: fewer than two alpha_i are defined, so no slope can be fitted.
+    2. ``"decreasing"`` / ``"increasing"``: the drift interval excludes 0 and the estimated
+       drift exceeds ``tolerance`` in size: a trend that is both clear and large.
+    3. ``"scattered"``: no such trend, but some state's alpha interval lies entirely outside
+       mean +- ``tolerance``: at least one alpha_i clearly departs from the family's level.
+    4. ``"flat"``: the whole drift interval lies within +- ``tolerance`` (any trend the data
+       allow is small) and no state is off the band.
+    5. ``"inconclusive"``: none of these; the intervals are too wide to tell.
+
+    ``tolerance`` (default 0.1, on alpha's [0, 1] scale) is how much change across the family
+    one accepts as "roughly constant" for Eq. 8; it is chosen before looking at the data.
+    """
+    tolerance = _tolerance(tolerance)
+    if not 0.5 <= float(level) < 1.0:
+        raise ValueError(f"level must lie in [0.5, 1); got {level!r}")
+    profile = alpha_profile(
+        correct, costs, names, n_boot=n_boot, seed=seed, level=level, **oracle_options
+    )
+    replicates = alpha_replicates(
+        correct, costs, names, n_boot=n_boot, seed=seed, **oracle_options
+    )[:, 1:]
+    return summarise_profile(profile, replicates, level=level, tolerance=tolerance)
+
+
+def summarise_profile(
+    profile: pd.DataFrame, replicates: np.ndarray, *, level: float = 0.95, tolerance: float = 0.1
+) -> Flatness:
+    """The :class:`Flatness` of a profile from :func:`alpha_profile` and its replicates (B, m).
+
+    Split out of :func:`flatness` so that a profile and its replicates computed once serve
+    both the figure and the summary; the verdict rule is documented there.
+    """
+    tolerance = _tolerance(tolerance)
+    estimates = profile["alpha"].to_numpy(float)
+    index = profile["index"].to_numpy(float)
+    replicates = np.asarray(replicates, dtype=float)
+    if replicates.ndim != 2 or replicates.shape[1] != estimates.size:
+        raise ValueError(
+            f"replicates must have one column per alpha_i ({estimates.size}); "
+            f"got shape {replicates.shape}"
+        )
+    defined = np.isfinite(estimates)
+    m = int(defined.sum())
+    nan = float("nan")
+    if m < 2:
+        mean = float(estimates[defined].mean()) if m else nan
+        unfitted = dict.fromkeys(
+            ("cv", "slope", "slope_low", "slope_high", "drift", "drift_low", "drift_high"), nan
+        )
+        return Flatness(
+            n_alpha=m,
+            mean=mean,
+            range=0.0 if m else nan,
+            off_band=0,
+            tolerance=tolerance,
+            verdict="too few states",
+            **unfitted,
+        )
+    values = estimates[defined]
+    mean = float(values.mean())
+    spread = float(values.max() - values.min())
+    cv = float(values.std() / mean) if mean > 0 else nan
+    # Fit every replicate on the states measured in the data, so that the span is fixed.
+    slope = fit_slope(index[defined], values)
+    slopes = fit_slope(index[defined], replicates[:, defined])
+    tail = (1.0 - float(level)) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        slope_low, slope_high = (float(q) for q in np.nanquantile(slopes, [tail, 1.0 - tail]))
+    span = float(index[defined][-1] - index[defined][0])
+    drift, drift_low, drift_high = slope * span, slope_low * span, slope_high * span
+    low = profile["low"].to_numpy(float)[defined]
+    high = profile["high"].to_numpy(float)[defined]
+    off_band = int(np.count_nonzero((low > mean + tolerance) | (high < mean - tolerance)))
+    verdict = _verdict(drift, drift_low, drift_high, off_band, tolerance)
+    return Flatness(
+        m,
+        mean,
+        spread,
+        cv,
+        slope,
+        slope_low,
+        slope_high,
+        drift,
+        drift_low,
+        drift_high,
+        off_band,
+        tolerance,
+        verdict,
+    )
+
+
+def flatness_table(
+    families: Mapping[str, tuple[np.ndarray, Sequence[float], Sequence[str] | None]],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    tolerance: float = 0.1,
+    **oracle_options,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Profiles and flatness summaries of several families at once.
+
+    ``families`` maps a family name to ``(correct, costs, names)``. Returns the long frame of
+    all profiles (the columns of :func:`alpha_profile` plus ``family``) and a frame of
+    :class:`Flatness` fields indexed by family. Every family uses the same ``seed``.
+    """
+    if not families:
+        raise ValueError(
+            "families is empty; give at least one family (name -> (correct, costs, names))"
+        )
+    profiles, summaries = [], {}
+    for family, (correct, costs, names) in families.items():
+        profile = alpha_profile(
+            correct, costs, names, n_boot=n_boot, seed=seed, level=level, **oracle_options
+        )
+        replicates = alpha_replicates(
+            correct, costs, names, n_boot=n_boot, seed=seed, **oracle_options
+        )
+        summaries[family] = summarise_profile(
+            profile, replicates[:, 1:], level=level, tolerance=tolerance
+        ).as_dict()
+        profiles.append(profile.assign(family=family))
+    summary = pd.DataFrame.from_dict(summaries, orient="index")
+    summary.index.name = "family"
+    long = pd.concat(profiles, ignore_index=True)
+    return long[["family"] + [c for c in long.columns if c != "family"]], summary
+
+
+def independent_alpha(accuracies: Sequence[float]) -> np.ndarray:
+    """alpha_i if the states' errors were independent: prod_{j<i} (1 - A_j) (Sec. 2.2.2).
+
+    Under independence the condition "state i is wrong" tells nothing about states 1..i-1, so
+    alpha_i = P(states 1..i-1 all wrong) = prod_{j<i} (1 - A_j), which falls quickly with i:
+    the paper's argument for why measured alpha_i, which stay high, reveal dependent errors.
+    Returns an array of length N with alpha_1 = NaN; ``accuracies`` in cost order.
+    """
+    acc = np.asarray(accuracies, dtype=float)
+    if (
+        acc.ndim != 1
+        or acc.size == 0
+        or not np.isfinite(acc).all()
+        or (acc < 0).any()
+        or (acc > 1).any()
+    ):
+        raise ValueError(
+            f"accuracies must be a 1-D array of fractions in [0, 1]; got {accuracies!r}"
+        )
+    out = np.full(acc.size, np.nan)
+    out[1:] = np.cumprod(1.0 - acc)[:-1]
+    return out
+
+
+def adaptation_labels(result: OracleResult, truth: np.ndarray | None = None) -> pd.DataFrame:
+    """The Oracle Agent's decision per instance (Eq. 4) as a table, ready to save as CSV.
+
+    Columns: ``instance`` (row of the correctness matrix), ``true_label`` (when ``truth`` is
+    given), ``oracle_state_index`` (0-based, cost order; -1 when no state is right),
+    ``oracle_state`` (its name, ``none`` when no state is right) and ``oracle_cost``: what the
+    oracle pays for the instance under ``result``'s ``none_correct`` rule and cost model, so
+    that the column's mean is R_oracle.
+    """
+    space = result.space
+    paid = (
+        np.cumsum(space.costs) if result.cost_model == "cascade" else np.asarray(space.costs, float)
+    )
+    none_cost = {"cheapest": paid[0], "largest": paid[-1], "zero": 0.0}[result.none_correct]
+    labels = np.asarray(result.labels)
+    frame = pd.DataFrame({"instance": np.arange(labels.size)})
+    if truth is not None:
+        truth = np.asarray(truth)
+        if truth.shape != labels.shape:
+            raise ValueError(
+                f"truth must hold one label per instance ({labels.size}); got shape {truth.shape}"
+            )
+        frame["true_label"] = truth
+    frame["oracle_state_index"] = labels
+    frame["oracle_state"] = result.label_names()
+    frame["oracle_cost"] = np.where(labels >= 0, paid[np.maximum(labels, 0)], none_cost)
+    return frame
+
+
+def two_state_table(
+    correct_small: np.ndarray,
+    correct_large: np.ndarray,
+    cost_small: float,
+    cost_large: float,
+    *,
+    none_correct: str = "cheapest",
+    cost_model: str = "routing",
+) -> pd.DataFrame:
+    """Fig. 1: the four cases of a small state S_s and a large state S_L, and the oracle's cost.
+
+    Cells are named by (small, large) correctness: CC, CI (small right, large wrong), IC (the
+    paper's IA: small wrong, large right) and II. The oracle of Definition 2.1 keeps S_s
+    whenever S_s is right (CC, CI), escalates to S_L only on IC, and on II pays by the
+    ``none_correct`` rule (``"cheapest"``: R_s, the paper's; ``"largest"``: R_L; ``"zero"``).
+    With ``cost_model="cascade"`` escalating pays R_s + R_L. Columns: ``cell``, ``small``,
+    ``large`` (bool), ``count``, ``probability``, ``oracle_state`` (which state it uses),
+    ``oracle_cost`` (per instance in the cell). Sum probability x oracle_cost over the cells to
+    get R_oracle; under the paper's rule it is R_s + (R_L - R_s) P(IC) (routing) or
+    R_s + R_L P(IC) (cascade), a function of P(IC) alone.
+    """
+    small = _bool_vector("correct_small", correct_small)
+    large = _bool_vector("correct_large", correct_large)
+    if small.shape != large.shape:
+        raise ValueError(
+            "correct_small and correct_large must have one entry per instance each; "
+            f"got {small.size} and {large.size}"
+        )
+    if none_correct not in NONE_CORRECT_RULES:
+        raise ValueError(
+            f"none_correct must be one of {', '.join(NONE_CORRECT_RULES)}; got {none_correct!r}"
+        )
+    if cost_model not in COST_MODELS:
+        raise ValueError(f"cost_model must be one of {', '.join(COST_MODELS)}; got {cost_model!r}")
+    r_s, r_l = float(cost_small), float(cost_large)
+    if not (np.isfinite(r_s) and np.isfinite(r_l)) or r_s < 0 or r_l < 0:
+        raise ValueError(
+            f"cost_small and cost_large must be finite and >= 0; got {cost_small!r}, {cost_large!r}"
+        )
+    escalate = r_s + r_l if cost_model == "cascade" else r_l
+    unsolved = {"cheapest": r_s, "largest": escalate, "zero": 0.0}[none_correct]
+    unsolved_state = {"cheapest": "small", "largest": "large", "zero": "none"}[none_correct]
+    cells = [
+        ("CC", True, True, "small", r_s),
+        ("CI", True, False, "small", r_s),
+        ("IC", False, True, "large", escalate),
+        ("II", False, False, unsolved_state, unsolved),
+    ]
+    counts = [int(np.count_nonzero((small == s) & (large == lg))) for _, s, lg, _, _ in cells]
+    n = small.size
+    return pd.DataFrame(
+        {
+            "cell": [c[0] for c in cells],
+            "small": [c[1] for c in cells],
+            "large": [c[2] for c in cells],
+            "count": counts,
+            "probability": np.asarray(counts, float) / n,
+            "oracle_state": [c[3] for c in cells],
+            "oracle_cost": [c[4] for c in cells],
+        }
+    )
+
+
+def _verdict(drift: float, low: float, high: float, off_band: int, tolerance: float) -> str:
+    if (low > 0 or high < 0) and abs(drift) > tolerance:
+        return "decreasing" if drift < 0 else "increasing"
+    if off_band:
+        return "scattered"
+    if -tolerance <= low and high <= tolerance:
+        return "flat"
+    return "inconclusive"
+
+
+def _tolerance(value: float) -> float:
+    try:
+        tol = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"tolerance must be a number in (0, 1]; got {value!r}") from None
+    if not 0.0 < tol <= 1.0:
+        raise ValueError(f"tolerance must lie in (0, 1]; got {value!r}")
+    return tol
+
+
+def _bool_vector(name: str, values: np.ndarray) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 1-D array of per-instance correctness; "
+            f"got shape {arr.shape}"
+        )
+    if arr.dtype != bool:
+        if not np.isin(arr, (0, 1)).all():
+            raise ValueError(f"{name} must hold only 0/1 or True/False values")
+        arr = arr.astype(bool)
+    return arr
