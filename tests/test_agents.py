@@ -1,0 +1,479 @@
+"""Tests of adaptlib.budgets (budgeted oracle frontier, baseline, summary numbers, budget
+targeting) and adaptlib.agents (cascades, learned router, agents against the bounds)."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.optimize import linprog
+
+from adaptlib import StateSpace, exact_oracle
+from adaptlib.agents import (
+    Agent,
+    cascade_choice,
+    cascade_paid,
+    cascade_states,
+    compare_agents,
+    constant_alpha_line,
+    cross_validated_curve,
+    fit_state_thresholds,
+    learned_router,
+    route_by_level,
+    router_features,
+    router_paid,
+    router_probabilities,
+    router_targets,
+    shared_cascade,
+    standard_agents,
+    tuned_cascade,
+)
+from adaptlib.budgets import (
+    Curve,
+    above_curve,
+    area,
+    budget_cross_validation,
+    budget_frontier,
+    budget_summary,
+    choose_knob,
+    folds,
+    frontier_by_linear_program,
+    gain_share,
+    gain_share_at,
+    mixing_baseline,
+    operating_envelope,
+    oracle_conventions,
+    paid_costs,
+)
+from strategies import PROPERTY
+
+
+# ------------------------------------------------------------------ the budgeted frontier
+
+
+def _lp_optimum(values: np.ndarray, costs: np.ndarray, budget: float) -> float:
+    """The multiple-choice knapsack LP written out here with dense matrices, solved by scipy."""
+    n, n_options = values.shape
+    result = linprog(
+        -values.ravel(),
+        A_ub=(costs.ravel() / n)[None, :], b_ub=[budget],
+        A_eq=np.kron(np.eye(n), np.ones(n_options)), b_eq=np.ones(n),
+        bounds=(0, 1), method="highs",
+    )
+    assert result.status == 0
+    return -result.fun / n
+
+
+def test_the_library_linear_program_agrees_and_refuses_impossible_budgets() -> None:
+    rng = np.random.default_rng(5)
+    values = rng.random((6, 3))
+    costs = np.array([1.0, 2.0, 5.0])
+    assert frontier_by_linear_program(values, costs, 2.5) == pytest.approx(_lp_optimum(values, np.broadcast_to(costs, (6, 3)), 2.5))
+    assert frontier_by_linear_program(values, costs, 2.5) == pytest.approx(budget_frontier(values, costs).at(2.5))
+    assert np.isnan(frontier_by_linear_program(values, costs, 0.5))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_frontier_equals_the_linear_program(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, n_options = rng.integers(1, 7), rng.integers(1, 5)
+    binary = seed % 2 == 0
+    values = (rng.random((n, n_options)) < 0.5).astype(float) if binary else rng.random((n, n_options))
+    costs = rng.random((n, n_options)) * 10 if seed % 3 == 0 else np.sort(rng.random(n_options) * 10)
+    frontier = budget_frontier(values, costs)
+    full = np.broadcast_to(costs, values.shape)
+    low, high = full.min(axis=1).mean(), full.max(axis=1).mean()
+    for budget in np.linspace(low, high + 1.0, 9):
+        assert frontier.at(budget) == pytest.approx(_lp_optimum(values, full, budget), abs=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_frontier_bounds_every_deterministic_choice_and_its_vertices_are_reached(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n, n_options = rng.integers(1, 6), rng.integers(2, 4)
+    values = (rng.random((n, n_options)) < 0.6).astype(float)
+    costs = np.sort(rng.integers(1, 20, n_options)).astype(float)
+    frontier = budget_frontier(values, costs)
+    rows = np.arange(n)
+    points = np.array([
+        (costs[list(choice)].mean(), values[rows, list(choice)].mean())
+        for choice in itertools.product(range(n_options), repeat=n)
+    ])
+    assert (points[:, 1] <= np.asarray(frontier.at(points[:, 0])) + 1e-12).all()
+    for cost, acc in zip(frontier.cost, frontier.accuracy):
+        assert np.any(np.isclose(points[:, 0], cost) & np.isclose(points[:, 1], acc))
+
+
+@PROPERTY
+@given(st.data())
+def test_frontier_passes_through_the_exact_oracle_point(data) -> None:
+    n_states = data.draw(st.integers(2, 5))
+    matrix = data.draw(arrays(bool, (data.draw(st.integers(1, 30)), n_states)))
+    costs = np.sort(np.array(data.draw(st.lists(st.floats(0.1, 100), min_size=n_states, max_size=n_states,
+                                                 unique=True))))
+    for cost_model in ("routing", "cascade"):
+        oracle = exact_oracle(matrix, costs, cost_model=cost_model)
+        frontier = budget_frontier(matrix, paid_costs(costs, cost_model))
+        assert frontier.at(oracle.cost) == pytest.approx(oracle.accuracy, abs=1e-12)
+        assert frontier.end == pytest.approx((oracle.cost, oracle.accuracy))
+        if frontier.accuracy[-1] > frontier.accuracy[0]:  # the oracle gains something: less budget, less accuracy
+            assert frontier.at(oracle.cost * (1 - 1e-3)) < oracle.accuracy
+
+
+def test_two_state_frontier_is_the_segment_through_the_ia_cell() -> None:
+    # Fig. 1: the oracle pays R_2 only where S_1 is wrong and S_2 right (the IA cell).
+    correct = np.array([[1, 1], [1, 0], [0, 1], [0, 1], [0, 0]], dtype=bool)
+    frontier = budget_frontier(correct, [2.0, 10.0])
+    p_ia = 2 / 5
+    assert frontier.cost == pytest.approx([2.0, 2.0 + p_ia * 8.0])
+    assert frontier.accuracy == pytest.approx([2 / 5, 2 / 5 + p_ia])
+    assert frontier.at(2.0 + 0.5 * p_ia * 8.0) == pytest.approx(2 / 5 + p_ia / 2)
+    assert np.isnan(frontier.at(1.0))
+    assert frontier.at(100.0) == pytest.approx(4 / 5)
+
+
+def test_mixing_baseline_is_the_hull_of_single_states() -> None:
+    space = StateSpace.from_arrays(["a", "b", "c", "d"], [1, 2, 4, 8], [0.5, 0.6, 0.9, 0.92])
+    base = mixing_baseline(space)
+    assert base.cost == pytest.approx([1, 4, 8])  # b lies under the chord from a to c
+    assert base.at(2.0) == pytest.approx(0.5 + 0.4 / 3)
+    assert base.at(2.0) > 0.6
+
+
+def test_operating_envelope_mixes_points_and_keeps_it_non_decreasing() -> None:
+    env = operating_envelope([3, 1, 2, 5, 4, 2.5], [0.62, 0.2, 0.6, 0.65, 0.75, 0.6])
+    assert env.cost == pytest.approx([1, 2, 4])  # (3, 0.62) lies under the chord from 2 to 4
+    assert env.at(3.0) == pytest.approx(0.675)
+    assert env.at(10.0) == pytest.approx(0.75)
+
+
+def test_area_is_exact_on_linear_and_log_scales() -> None:
+    curve = Curve(np.array([1.0, 3.0]), np.array([0.5, 0.9]))
+    assert area(curve, 1, 3) == pytest.approx(0.7)
+    assert area(curve, 1, 5) == pytest.approx((0.7 * 2 + 0.9 * 2) / 4)
+    assert area(curve, 0, 3) == pytest.approx(0.7 * 2 / 3)  # budgets it cannot meet score 0
+    grid = np.exp(np.linspace(0.0, np.log(3.0), 200_001))
+    numeric = np.trapezoid(curve.at(grid), np.log(grid)) / np.log(3.0)
+    assert area(curve, 1, 3, "log") == pytest.approx(numeric, abs=1e-9)
+    with pytest.raises(ValueError, match="scale"):
+        area(curve, 1, 3, "cubic")
+    with pytest.raises(ValueError, match="above 0"):
+        area(curve, 0, 3, "log")
+
+
+def test_gain_shares_are_one_for_the_frontier_and_zero_for_the_baseline() -> None:
+    frontier = Curve(np.array([1.0, 2.0]), np.array([0.5, 1.0]))
+    baseline = Curve(np.array([1.0, 4.0]), np.array([0.5, 0.8]))
+    middle = Curve(np.array([1.0, 3.0]), np.array([0.5, 0.95]))
+    for scale in ("linear", "log"):
+        assert gain_share(frontier, frontier, baseline, 1, 4, scale) == pytest.approx(1.0)
+        assert gain_share(baseline, frontier, baseline, 1, 4, scale) == pytest.approx(0.0)
+        assert 0 < gain_share(middle, frontier, baseline, 1, 4, scale) < 1
+    # at budget 2: frontier 1.0, baseline 0.6, middle 0.725
+    assert gain_share_at(middle, frontier, baseline, 2.0) == pytest.approx(0.125 / 0.4)
+
+
+def test_above_curve_flags_points_above_it() -> None:
+    curve = Curve(np.array([1.0, 3.0]), np.array([0.5, 0.9]))
+    flags = above_curve([2.0, 2.0, 5.0, 0.5], [0.7, 0.71, 0.9, 0.6], curve)
+    assert flags.tolist() == [False, True, False, True]
+
+
+def test_paid_costs_and_bad_inputs() -> None:
+    assert paid_costs([1, 2, 4], "cascade") == pytest.approx([1, 3, 7])
+    assert paid_costs([1, 2, 4]) == pytest.approx([1, 2, 4])
+    with pytest.raises(ValueError, match="increasing"):
+        paid_costs([2, 1])
+    with pytest.raises(ValueError, match="cost_model"):
+        paid_costs([1, 2], "greedy")
+    with pytest.raises(ValueError, match="shape"):
+        budget_frontier(np.ones((3, 2)), [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="2-D"):
+        budget_frontier(np.ones(3), [1.0])
+    with pytest.raises(ValueError, match=">= 0"):
+        budget_frontier(np.ones((2, 2)), [-1.0, 2.0])
+
+
+def test_oracle_conventions_change_cost_not_accuracy() -> None:
+    correct = np.array([[1, 1, 1], [0, 1, 1], [0, 0, 1], [0, 0, 0]], dtype=bool)
+    table = oracle_conventions(correct, [1.0, 2.0, 4.0]).set_index(["cost_model", "none_correct"])
+    assert table.accuracy.nunique() == 1 and table.accuracy.iloc[0] == pytest.approx(0.75)
+    assert table.loc[("routing", "cheapest"), "cost"] == pytest.approx((1 + 2 + 4 + 1) / 4)
+    assert table.loc[("routing", "zero"), "cost"] == pytest.approx((1 + 2 + 4) / 4)
+    assert table.loc[("cascade", "largest"), "cost"] == pytest.approx((1 + 3 + 7 + 7) / 4)
+    assert table.loc[("routing", "cheapest"), "frontier_at_paper_cost"] == pytest.approx(0.75)
+
+
+# ------------------------------------------------------------------ cascades
+
+
+def test_cascade_stops_at_the_first_confident_state() -> None:
+    top = np.array([[0.9, 0.5, 0.1], [0.4, 0.8, 0.1], [0.1, 0.2, 0.3]])
+    states = np.arange(3)
+    assert cascade_choice(top, np.array([0.7]), states).tolist() == [[0, 1, 2]]
+    assert cascade_choice(top, np.array([0.0, 0.95]), states).tolist() == [[0, 0, 0], [2, 2, 2]]
+    per_state = np.array([[0.95, 0.5]])
+    assert cascade_choice(top, per_state, states).tolist() == [[1, 1, 2]]
+    assert cascade_choice(top, np.array([0.9]), states).tolist() == [[0, 2, 2]]  # a tie stops
+
+
+def test_cascade_skips_states_without_probability() -> None:
+    top = np.array([[0.9, np.nan, 0.3, np.nan], [0.2, np.nan, 0.9, np.nan]])
+    states = cascade_states(top)
+    assert states.tolist() == [0, 2, 3]
+    assert cascade_choice(top, np.array([0.5]), states).tolist() == [[0, 2]]
+    paid = cascade_paid([1.0, 5.0, 10.0, 20.0], states, "cascade")
+    assert np.isnan(paid[1]) and paid[[0, 2, 3]] == pytest.approx([1, 11, 31])
+    assert cascade_paid([1.0, 5.0, 10.0, 20.0], states, "routing")[[0, 2, 3]] == pytest.approx([1, 10, 20])
+    with pytest.raises(ValueError, match="cost_model"):
+        cascade_paid([1.0, 2.0], np.arange(2), "free")
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        cascade_states(np.array([[1.5, 0.2], [0.1, 0.2]]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_state_thresholds_are_the_brute_force_optimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 30
+    top = np.round(rng.random((n, 2)), 1)  # ties on purpose
+    correct = rng.random((n, 2)) < np.array([0.5, 0.8])
+    paid = np.array([1.0, 4.0])
+    prices = np.array([0.0, 0.05, 0.2, 1.0])
+    fitted = fit_state_thresholds(top, correct, paid, prices)
+    candidates = np.append(np.unique(top[:, 0]), np.inf)
+    for price, threshold in zip(prices, fitted[:, 0]):
+        def objective(t):
+            stop = top[:, 0] >= t
+            return np.where(stop, correct[:, 0], correct[:, 1] - price * (paid[1] - paid[0])).sum()
+        assert objective(threshold) == pytest.approx(max(objective(t) for t in candidates))
+
+
+def test_tuned_cascade_knob_ends() -> None:
+    rng = np.random.default_rng(3)
+    top = rng.random((40, 3))
+    correct = rng.random((40, 3)) < np.array([0.4, 0.6, 0.9])
+    agent = tuned_cascade(top, correct, [1.0, 2.0, 4.0])
+    choices = agent.decide(np.arange(40), np.arange(40))
+    assert choices[-1].tolist() == [0] * 40  # a prohibitive price stops at S_1
+    assert set(choices[0].tolist()) <= {0, 1, 2}
+
+
+# ------------------------------------------------------------------ router
+
+
+def test_router_targets_and_payment() -> None:
+    correct = np.array([[0, 1, 1], [1, 0, 0], [0, 0, 0], [0, 0, 1]], dtype=bool)
+    assert router_targets(correct).tolist() == [1, 0, 0, 2]
+    assert router_paid([1.0, 5.0, 10.0], "pixels") == pytest.approx([1, 5, 10])
+    assert router_paid([1.0, 5.0, 10.0], "pixels+state1") == pytest.approx([1, 6, 11])
+
+
+def test_route_by_level() -> None:
+    probabilities = np.array([[0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.0, 0.0, 0.0]])
+    routed = route_by_level(probabilities, np.array([0.0, 0.5, 0.9, 1.0]))
+    assert routed.tolist() == [[0, 0, 0], [0, 2, 2], [1, 2, 2], [2, 2, 2]]
+
+
+def test_router_features() -> None:
+    top = np.array([[0.9, 0.5], [0.3, 0.2], [0.6, 0.1]])
+    predicted = np.array([[3, 3], [1, 3], [3, 1]])
+    pixels = np.arange(6.0).reshape(3, 2)
+    assert router_features("state1", top, predicted).tolist() == [[0.9, 0, 1], [0.3, 1, 0], [0.6, 0, 1]]
+    assert router_features("pixels+state1", top, predicted, pixels).shape == (3, 5)
+    with pytest.raises(ValueError, match="pixels"):
+        router_features("pixels", top, predicted)
+    with pytest.raises(ValueError, match="router features"):
+        router_features("logits", top, predicted)
+
+
+def test_router_never_trains_on_the_instance_it_routes() -> None:
+    # Random features and a 1-nearest-neighbour router: fitted on the instance itself it would
+    # recall the label perfectly; out of fold it can do no better than chance.
+    rng = np.random.default_rng(0)
+    n = 400
+    correct = np.zeros((n, 2), dtype=bool)
+    correct[np.arange(n), rng.integers(0, 2, n)] = True
+    features = rng.random((n, 5))
+    targets = router_targets(correct)
+    in_sample = router_probabilities(features, targets, 2, np.arange(n), np.arange(n), classifier="knn", k=1)
+    assert (in_sample.argmax(axis=1) == targets).all()
+    agent = learned_router(features, correct, [1.0, 2.0], feature_kind="pixels", classifier="knn", k=1)
+    curve = cross_validated_curve(agent, correct)
+    assert curve.accuracy.between(0.4, 0.6).iloc[1:-1].all()
+    with pytest.raises(ValueError, match="classifier"):
+        learned_router(features, correct, [1.0, 2.0], feature_kind="pixels", classifier="tree")
+
+
+# ------------------------------------------------------------------ agents against the bounds
+
+
+def _synthetic_family(seed: int, n: int = 240, n_states: int = 4):
+    """States that see a noisy difficulty: cheaper states are less accurate and less sure."""
+    rng = np.random.default_rng(seed)
+    difficulty = rng.random(n)
+    skill = np.linspace(0.3, 0.9, n_states)
+    noise = rng.normal(0.0, 0.15, (n, n_states))
+    correct = difficulty[:, None] < skill[None, :] + noise
+    top = np.clip(0.5 + (skill[None, :] - difficulty[:, None]) + rng.normal(0, 0.1, (n, n_states)), 0, 1)
+    predicted = np.where(correct, 1, 0)
+    costs = np.geomspace(1.0, 50.0, n_states)
+    return correct, costs, top, predicted, difficulty[:, None] + rng.normal(0, 0.1, (n, 3))
+
+
+@pytest.mark.parametrize("cascade_cost_model", ["cascade", "routing"])
+def test_every_agent_lies_inside_the_bounds(cascade_cost_model: str) -> None:
+    correct, costs, top, predicted, pixels = _synthetic_family(1)
+    agents = standard_agents(correct, costs, top, predicted, pixels, cascade_cost_model=cascade_cost_model,
+                             router_feature_kind="pixels+state1", n_grid=21)
+    comparison = compare_agents(correct, costs, None, agents)
+    rows = comparison.summary.dropna(subset=["points"])
+    assert len(rows) == 3
+    assert (rows[["above_oracle", "above_frontier", "above_own_frontier"]] == 0).all().all()
+    oracle = comparison.oracle
+    assert comparison.frontier.at(oracle.cost) == pytest.approx(oracle.accuracy)
+    assert (comparison.curves.accuracy <= oracle.accuracy + 1e-12).all()
+    ref = comparison.summary.set_index("agent")
+    assert ref.loc["budgeted oracle (frontier)", "gain_share"] == pytest.approx(1.0)
+    assert ref.loc["non-adaptive baseline", "gain_share"] == pytest.approx(0.0)
+
+
+@PROPERTY
+@given(st.data())
+def test_any_choice_of_states_lies_under_the_frontier(data) -> None:
+    n_states = data.draw(st.integers(2, 5))
+    n = data.draw(st.integers(1, 30))
+    matrix = data.draw(arrays(bool, (n, n_states)))
+    costs = np.sort(np.array(data.draw(st.lists(st.floats(0.1, 100), min_size=n_states, max_size=n_states))))
+    choices = data.draw(arrays(np.int64, (5, n), elements=st.integers(0, n_states - 1)))
+    frontier = budget_frontier(matrix, costs)
+    cost = costs[choices].mean(axis=1)
+    accuracy = matrix[np.arange(n)[None, :], choices].mean(axis=1)
+    assert not above_curve(cost, accuracy, frontier, tol=1e-9).any()
+
+
+def test_resolution_family_agents_inside_the_bounds() -> None:
+    from adaptlib import digits
+    from adaptlib.agents import digits_pixels
+
+    family = digits.load_family("resolution")
+    agents = standard_agents(family.correct, family.costs, family.top_probability, family.predicted,
+                             digits_pixels(family.correct.shape[0]), router_classifier="knn", n_grid=21)
+    summary = compare_agents(family.correct, family.costs, family.names, agents).summary
+    assert (summary.dropna(subset=["points"])[["above_oracle", "above_frontier", "above_own_frontier"]] == 0).all().all()
+
+
+def test_constant_alpha_line_uses_pareto_states_when_eq3_fails() -> None:
+    space = StateSpace.from_arrays(["a", "b", "c"], [1, 2, 4], [0.5, 0.9, 0.8])
+    (p0, p1), label = constant_alpha_line(space)
+    assert label == "Pareto states" and p1.accuracy == pytest.approx(0.9) and p0.accuracy == 1.0
+
+
+# ------------------------------------------------------------------ thresholds for a budget
+
+
+def test_choose_knob() -> None:
+    cost = np.array([1.0, 2.0, 3.0, 4.0])
+    acc = np.array([0.5, 0.7, 0.7, 0.9])
+    assert choose_knob(cost, acc, 3.5) == 1  # tie in accuracy: the cheaper
+    assert choose_knob(cost, acc, 10.0) == 3
+    assert choose_knob(cost, acc, 0.5) == 0  # nothing meets it: the cheapest
+
+
+def _recording_agent(n_states: int, log: list) -> Agent:
+    grid = np.arange(n_states, dtype=float)
+
+    def decide(train, apply):
+        log.append((set(train.tolist()), set(apply.tolist())))
+        return np.repeat(np.arange(n_states)[:, None], apply.size, axis=1)
+
+    return Agent("fixed", "state", grid, decide, np.array([1.0, 2.0, 4.0]), np.arange(3), "routing")
+
+
+def test_budget_cross_validation_never_uses_held_out_instances() -> None:
+    rng = np.random.default_rng(0)
+    correct = rng.random((50, 3)) < np.array([0.3, 0.6, 0.9])
+    log: list = []
+    runs = budget_cross_validation(_recording_agent(3, log), correct, [1.5, 2.5, 5.0], n_repeats=2)
+    assert all(not (train & apply) for train, apply in log)
+    assert len(runs) == 2 * 5 * 3
+    assert (runs.loc[runs.budget == 1.5, "test_cost"] == 1.0).all()
+    assert (runs.loc[runs.budget == 5.0, "test_cost"] == 4.0).all()
+    summary = budget_summary(runs).set_index("budget")
+    assert summary.loc[5.0, "held_out_accuracy"] == pytest.approx(correct[:, 2].mean())
+    assert summary.loc[2.5, "folds_over_budget"] == 0.0
+    with pytest.raises(ValueError, match="margin"):
+        budget_cross_validation(_recording_agent(3, []), correct, [2.0], margin=1.0)
+    with pytest.raises(ValueError, match="budgets"):
+        budget_cross_validation(_recording_agent(3, []), correct, [-1.0])
+
+
+def test_budget_summary_counts_broken_budgets() -> None:
+    runs = pd.DataFrame({
+        "agent": "a", "budget": 2.0, "repeat": 0, "fold": [0, 1], "knob": 0.0, "train_cost": 2.0,
+        "train_accuracy": 0.5, "test_cost": [1.0, 3.0], "test_accuracy": [0.4, 0.6], "n_test": [3, 1],
+        "over_budget": [False, True],
+    })
+    row = budget_summary(runs).iloc[0]
+    assert row.held_out_cost == pytest.approx(1.5) and row.held_out_accuracy == pytest.approx(0.45)
+    assert row.folds_over_budget == 0.5 and row.repeats_over_budget == 0.0
+    assert row.worst_fold_ratio == pytest.approx(1.5)
+
+
+def test_folds_are_seeded_and_partition_the_instances() -> None:
+    a, b = folds(23, 5, 7), folds(23, 5, 7)
+    assert all((x[1] == y[1]).all() for x, y in zip(a, b))
+    assert sorted(np.concatenate([test for _, test in a]).tolist()) == list(range(23))
+    with pytest.raises(ValueError, match="n_folds"):
+        folds(3, 5, 0)
+
+
+def test_shared_cascade_curve_runs_from_s1_to_the_last_state() -> None:
+    correct, costs, top, _, _ = _synthetic_family(2, n=60)
+    curve = cross_validated_curve(shared_cascade(top, costs, cost_model="routing", n_thresholds=5), correct)
+    assert curve.cost.iloc[0] == pytest.approx(costs[0])
+    assert curve.cost.iloc[-1] == pytest.approx(costs[-1])
+    assert curve.accuracy.iloc[-1] == pytest.approx(correct[:, -1].mean())
+
+
+# ------------------------------------------------------------------ figures
+
+
+def test_figures_draw_one_panel_per_family_and_refuse_empty_input() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from adaptlib.alpha_models import fit_alpha_models
+    from adaptlib.plotting.agents import plot_agents_vs_bounds, plot_alpha_models
+
+    correct, costs, top, predicted, pixels = _synthetic_family(4, n=80)
+    agents = standard_agents(correct, costs, top, predicted, pixels, n_grid=5, router_classifier="knn", router_k=5)
+    comparisons = {"a": compare_agents(correct, costs, None, agents), "b": compare_agents(correct, costs)}
+    fig = plot_agents_vs_bounds(comparisons)
+    assert len(fig.axes) == 2
+    labels = fig.legends[0].get_texts()
+    assert any("frontier" in t.get_text() for t in labels)
+    assert sum(t.get_text().startswith(("cascade", "learned")) for t in labels) == 3
+    oracles = {name: comp.oracle for name, comp in comparisons.items()}
+    fig = plot_alpha_models({k: fit_alpha_models(o) for k, o in oracles.items()},
+                            {k: o.alpha for k, o in oracles.items()})
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="empty"):
+        plot_agents_vs_bounds({})
+    with pytest.raises(ValueError, match="measured"):
+        plot_alpha_models({"a": fit_alpha_models(oracles["a"])}, {})
+
+
+def test_comparison_without_agents_keeps_every_summary_column() -> None:
+    correct, costs, *_ = _synthetic_family(5, n=50)
+    comparison = compare_agents(correct, costs)
+    assert list(comparison.summary.agent) == ["budgeted oracle (frontier)", "non-adaptive baseline"]
+    assert {"points", "above_frontier", "gain_share"} <= set(comparison.summary.columns)
+    assert comparison.curves.empty and not comparison.envelopes
+    with pytest.raises(ValueError, match="cost order"):
+        compare_agents(correct[:, ::-1], costs[::-1])
+    with pytest.raises(ValueError, match="scale"):
+        compare_agents(correct, costs, scale="cubic")
