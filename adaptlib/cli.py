@@ -6,29 +6,31 @@ import importlib
 import os
 import sys
 
-# Modules that add a subcommand through ``register(subparsers)``.
-SUBCOMMAND_MODULES = ("adaptlib.report", "adaptlib.runner", "adaptlib.digits")
+# Subcommand -> the module that adds it through ``register(subparsers)``. Only the module of
+# the subcommand asked for is imported, so `adaptlib oracle` does not pay for papermill or
+# scikit-learn; `adaptlib --help` imports them all to list them.
+SUBCOMMANDS = {
+    "oracle": "adaptlib.report",
+    "run": "adaptlib.runner",
+    "predictions": "adaptlib.digits",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adaptlib",
         description="Bounds and exact oracles for adaptive inference; runs the book's chapters.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        module.register(subparsers)
+    modules = [SUBCOMMANDS[only]] if only in SUBCOMMANDS else list(dict.fromkeys(SUBCOMMANDS.values()))
+    for name in modules:
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

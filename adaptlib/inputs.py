@@ -128,8 +128,9 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
             if not header:
                 raise ValueError("the file is empty")
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except ValueError as err:
-        raise ValueError(f"{path}: cannot read the {what} file ({err}); give a CSV or Parquet file") from None
+    except ValueError as err:  # one line: pandas' parser messages can end in a newline
+        detail = " ".join(str(err).split())
+        raise ValueError(f"{path}: cannot read the {what} file ({detail}); give a CSV or Parquet file") from None
     except (OSError, UnicodeDecodeError, ImportError, pd.errors.ParserError) as err:
         raise ValueError(
             f"{path}: cannot read the {what} file ({type(err).__name__}: {str(err).splitlines()[0]}); "
@@ -154,7 +155,7 @@ def _bool_column(path: Path, name: str, values: pd.Series) -> np.ndarray:
         bad = ~np.isin(numbers, (0.0, 1.0))
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            shown = "an empty cell (NaN)" if np.isnan(numbers[row]) else f"value {values.iloc[row]!r}"
+            shown = "an empty cell (NaN)" if np.isnan(numbers[row]) else f"value {numbers[row]:g}"
             raise ValueError(
                 f"{path}, column {name!r}, row {row + 1}: {shown}; every cell must be 0/1 or true/false"
             )

@@ -116,7 +116,9 @@ def exact_oracle(
     n = matrix.shape[0]
     labels = first_correct(matrix)
     n_correct = np.count_nonzero(matrix, axis=0)
-    histogram = np.bincount(labels + 1, minlength=len(space) + 1)
+    labels += 1  # shift in place (no copy of n labels) so that -1, none right, counts in bin 0
+    histogram = np.bincount(labels, minlength=len(space) + 1)
+    labels -= 1
     n_none, histogram = int(histogram[0]), histogram[1:]
     stats = oracle_statistics(histogram, n_none, n_correct, n, space.costs, none_correct, cost_model)
     accuracies, p_e, alpha, cost, accuracy = stats
@@ -177,7 +179,8 @@ def oracle_statistics(histogram, n_none, n_correct, n, state_costs, none_correct
     accuracies = np.asarray(n_correct) / n
     # e_i: states 1..i all wrong  <=>  the first correct state comes after i (or none is right).
     p_e = (n - np.cumsum(histogram, axis=-1)) / n
-    wrong = 1.0 - accuracies
+    # From counts, as p_e: 1 - A_i can round below an equal P(e_i), which gave alpha > 1.
+    wrong = (n - np.asarray(n_correct)) / n
     alpha = np.full(p_e.shape, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         alpha[..., 1:] = np.where(wrong[..., 1:] > 0, p_e[..., 1:] / wrong[..., 1:], np.nan)
