@@ -1,6 +1,7 @@
 """Adaptation state spaces: named states with costs R_i and accuracies A_i (Sec. 2.1, Eq. 1-3)."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from os import PathLike
 from typing import Sequence
@@ -59,7 +60,7 @@ class StateSpace:
         costs = _as_vector("costs", costs, len(names))
         if len(names) == 0:
             raise ValueError("a state space needs at least one state; got none")
-        duplicated = sorted({n for n in names if names.count(n) > 1})
+        duplicated = sorted(n for n, count in Counter(names).items() if count > 1)
         if duplicated:
             raise ValueError(f"state names must be unique; repeated: {', '.join(duplicated)}")
         _check_finite("costs", names, costs)
