@@ -13,6 +13,9 @@ SUBCOMMANDS = {
     "oracle": "adaptlib.report",
     "run": "adaptlib.runner",
     "predictions": "adaptlib.digits",
+    "student": "adaptlib.student",
+    "check-links": "adaptlib.linkcheck",
+    "check-site": "adaptlib.browsercheck",
 }
 
 

@@ -1,0 +1,96 @@
+# The book's commands. The two that matter (README.md):
+#   make book   build the site from nothing: .venv, pinned stack, chapters executed, HTML
+#   make test   every test tier, fastest first
+# Each step runs only when its inputs changed, so a second `make book` returns at once.
+
+SHELL := bash
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+EXECUTED := _build/.executed
+SITE := _build/html/index.html
+
+TEMPLATES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+MISSING := $(patsubst book/%,notebooks/%,$(filter-out $(wildcard $(TEMPLATES:notebooks/%=book/%)),$(TEMPLATES:notebooks/%=book/%)))
+LIBRARY := $(wildcard adaptlib/*.py adaptlib/*/*.py)
+DATA := $(shell find data -type f -not -name '*.md' 2>/dev/null)
+PAGES := $(wildcard book/*.md book/*.ipynb book/*.bib) _config.yml _toc.yml
+
+# Chapters to execute: all of them when the library, the data or the environment changed,
+# else only the templates that changed and those with no executed copy yet.
+OTHER_CHANGES = $(filter-out notebooks/% FORCE,$?)
+CHAPTERS_TO_RUN = $(if $(OTHER_CHANGES),--all,$(sort $(filter notebooks/%,$?) $(MISSING)))
+
+TIERS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
+# The browser tier drives Debian's Chromium (tests read the same variable).
+BOOK_CHROMIUM ?= /usr/bin/chromium
+export BOOK_CHROMIUM
+NEEDS_BROWSER := $(if $(TIERS),$(filter browser,$(TIERS)),all)
+
+.PHONY: help book test venv lab student browser lock clean distclean FORCE
+
+help:
+	@echo "make book    build the book from nothing (venv, chapters, site) into _build/html"
+	@echo "make test    run every test tier (TIERS='unit smoke' for some only)"
+	@echo "make lab     open the chapter templates in JupyterLab"
+	@echo "make student the student edition: student/notebooks and student/site without solutions"
+	@echo "make browser install Chromium for the browser tier (Debian's package) if it is missing"
+	@echo "make lock    re-resolve the pinned stack (requirements.lock, environment.yml)"
+	@echo "make clean   remove the built sites and test artifacts; make distclean also .venv and runs/"
+
+book: $(SITE)
+	@echo "The book is built: open $(abspath $(SITE))"
+
+venv: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "installing the pinned stack (requirements.lock) into $(VENV)"
+	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -c requirements.lock -e ".[book,test]"
+	@touch $@
+
+$(EXECUTED): $(TEMPLATES) $(LIBRARY) $(DATA) $(INSTALLED) $(if $(MISSING),FORCE)
+	$(PY) -m adaptlib.runner --to-book $(CHAPTERS_TO_RUN)
+	@mkdir -p $(@D) && touch $@
+
+$(SITE): $(EXECUTED) $(PAGES)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(INSTALLED) $(if $(NEEDS_BROWSER),browser)
+	$(PY) tools/run_tiers.py $(TIERS)
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(LAB_ARGS)
+
+student: $(EXECUTED)
+	$(PY) -m adaptlib.student
+
+browser:
+	@if [ -x "$(BOOK_CHROMIUM)" ]; then echo "Chromium for the browser tier: $(BOOK_CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	elif command -v sudo >/dev/null; then sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "the browser tier needs Chromium at $(BOOK_CHROMIUM): install Debian's chromium package"; exit 1; fi
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[book,test,parquet]"
+	{ echo "# The pinned stack (pip constraints). Regenerate with: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	.lock-venv/bin/python tools/write_environment.py
+	rm -rf .lock-venv
+
+clean:
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute student test-artifacts
+
+distclean:
+	rm -rf _build runs $(VENV)
+
+FORCE:

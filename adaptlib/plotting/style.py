@@ -1,0 +1,95 @@
+"""One look for every figure of the book: a seaborn theme, a colour-blind-safe palette, PNG output.
+
+Chapters call :func:`use_book_style` once, after their imports; plotting functions in the
+other modules of :mod:`adaptlib.plotting` draw on figures from :func:`new_figure` and return
+:func:`finish` (fig), so that the cell's value is the figure, shown once, as a PNG that
+Jupyter Book numbers and captions from the cell's ``mystnb: figure`` metadata.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator
+
+PALETTE = "colorblind"  # seaborn's palette of 10 colours that stay distinct under colour blindness
+DPI = 110
+FIGSIZE = (6.4, 4.0)  # inches: 704 x 440 px at DPI, the width of the site's text column
+FONT_SIZES = {"font.size": 10, "axes.labelsize": 10, "axes.titlesize": 11, "legend.fontsize": 9,
+              "xtick.labelsize": 9, "ytick.labelsize": 9}
+
+
+def book_rc() -> dict:
+    """The matplotlib settings of the book's style (on top of seaborn's whitegrid theme)."""
+    return {
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "figure.figsize": FIGSIZE,
+        "figure.constrained_layout.use": True,
+        "savefig.format": "png",
+        "savefig.bbox": "tight",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "lines.linewidth": 1.8,
+        "lines.markersize": 5,
+        "svg.hashsalt": "adaptlib",  # stable ids should anyone save SVG
+        **FONT_SIZES,
+    }
+
+
+def use_book_style() -> None:
+    """Apply the book's style to matplotlib, and PNG output to Jupyter when in a kernel."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, rc=book_rc())
+    mpl.rcParams.update(book_rc())  # seaborn's context scales fonts; keep the book's sizes
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("png")
+
+
+def colors(n: int) -> list[tuple[float, float, float]]:
+    """The first ``n`` colours of the book's palette (cycled past 10)."""
+    base = sns.color_palette(PALETTE)
+    return [base[i % len(base)] for i in range(n)]
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, width: float | None = None, height: float | None = None,
+               **kwargs) -> tuple[Figure, Axes | Sequence[Axes]]:
+    """``plt.subplots`` with the book's size; ``width``/``height`` in inches override it."""
+    size = (width or FIGSIZE[0], height or FIGSIZE[1])
+    return plt.subplots(nrows, ncols, figsize=size, **kwargs)
+
+
+def log_cost_axis(ax: Axes, unit: str, *, axis: str = "x", label: str = "cost per instance") -> Axes:
+    """Put costs on a log axis labelled with their unit, e.g. ``cost per instance (GFLOPs, log scale)``.
+
+    Every cost axis of the book states its unit: torchvision's "GFLOPs" count multiply-accumulates
+    and calflops' count two per multiply-accumulate (see data/README.md).
+    """
+    if not unit.strip():
+        raise ValueError("log_cost_axis: give the cost unit (e.g. 'GFLOPs', 'MFLOPs'); every cost axis states it")
+    if axis not in ("x", "y"):
+        raise ValueError(f"log_cost_axis: axis must be 'x' or 'y', not {axis!r}")
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    target.set_major_locator(LogLocator(base=10))
+    target.set_label_text(f"{label} ({unit}, log scale)")
+    return ax
+
+
+def finish(fig: Figure) -> Figure:
+    """Close ``fig`` in pyplot (so Jupyter does not show it a second time) and return it.
+
+    The cell's value is then the figure, displayed once as PNG; in a script, save it with
+    ``fig.savefig(path)``.
+    """
+    plt.close(fig)
+    return fig

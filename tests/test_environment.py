@@ -1,0 +1,86 @@
+"""The pinned stack is one: pyproject's direct dependencies, requirements.lock, environment.yml, .venv."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+
+import pytest
+import yaml
+from packaging.utils import canonicalize_name
+
+from adaptlib.paths import REPO_ROOT
+
+spec = importlib.util.spec_from_file_location("write_environment", REPO_ROOT / "tools" / "write_environment.py")
+write_environment = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(write_environment)
+
+DIRECT = write_environment.direct_requirements()
+LOCK = write_environment.read_lock()
+
+
+def conda_pins() -> dict[str, str]:
+    env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    pins = {}
+    for line in pip:
+        if "==" in line:
+            name, pinned = line.split("==", 1)
+            pins[canonicalize_name(name)] = pinned
+    return pins
+
+
+def test_every_direct_dependency_is_locked_within_its_range():
+    for requirement in DIRECT:
+        key = canonicalize_name(requirement.name)
+        assert key in LOCK, f"{requirement.name} is in pyproject.toml but not pinned in requirements.lock; run make lock"
+        pinned = LOCK[key][1]
+        assert requirement.specifier.contains(pinned, prereleases=True), (
+            f"requirements.lock pins {requirement.name}=={pinned}, outside pyproject's {requirement}"
+        )
+
+
+def test_environment_yml_pins_every_direct_dependency_at_the_locked_version():
+    pins = conda_pins()
+    for requirement in DIRECT:
+        key = canonicalize_name(requirement.name)
+        assert key in LOCK, f"{requirement.name} is not pinned in requirements.lock; run make lock"
+        assert pins.get(key) == LOCK[key][1], (
+            f"environment.yml pins {requirement.name} at {pins.get(key)}, the lock at {LOCK[key][1]}; "
+            "run tools/write_environment.py"
+        )
+    extra = set(pins) - {canonicalize_name(r.name) for r in DIRECT}
+    assert not extra, f"environment.yml pins packages that are not direct dependencies: {sorted(extra)}"
+
+
+def test_environment_yml_is_what_the_generator_writes():
+    assert (REPO_ROOT / "environment.yml").read_text() == write_environment.render(), (
+        "environment.yml is out of step with pyproject.toml/requirements.lock; run tools/write_environment.py"
+    )
+
+
+def test_environment_yml_python_matches_pyproject_and_this_interpreter():
+    env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python="))
+    wanted = python.split("=", 1)[1]
+    requires = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    from packaging.specifiers import SpecifierSet
+
+    assert SpecifierSet(requires).contains(wanted + ".0")
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" == wanted, (
+        f"the tests run on Python {sys.version_info.major}.{sys.version_info.minor}, the book pins {wanted}: "
+        "executed notebooks record the Python they ran on"
+    )
+
+
+@pytest.mark.parametrize("requirement", DIRECT, ids=lambda r: r.name)
+def test_installed_version_is_the_locked_one(requirement):
+    key = canonicalize_name(requirement.name)
+    if key not in LOCK:
+        pytest.fail(f"{requirement.name} is a direct dependency that requirements.lock does not pin; run make lock")
+    try:
+        installed = version(requirement.name)
+    except PackageNotFoundError:
+        pytest.fail(f"{requirement.name} is not installed; run make venv")
+    assert installed == LOCK[key][1], f"{requirement.name} {installed} is installed, the lock pins {LOCK[key][1]}; run make venv"
