@@ -193,7 +193,8 @@ def normalise_executed(nb: nbformat.NotebookNode, *, template: Path, output: Pat
 
     Drops run times (papermill's and nbclient's), empty tag lists, and absolute paths from the
     metadata; keeps ``metadata.papermill.parameters``; tags the injected-parameters cell
-    ``remove-cell`` (hidden on the site) and gives it a fixed id.
+    ``remove-cell`` (hidden on the site) and gives it a fixed id; merges neighbouring chunks of
+    the same stream, whose split depends on the kernel's timing, not on the chapter.
     """
     run = nb.metadata.get("papermill", {})
     for key in _VOLATILE_RUN_KEYS:
@@ -203,6 +204,8 @@ def normalise_executed(nb: nbformat.NotebookNode, *, template: Path, output: Pat
     for cell in nb.cells:
         for key in _VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = _merged_streams(cell.outputs)
         tags = cell.metadata.get("tags")
         if tags == []:
             del cell.metadata["tags"]
@@ -211,6 +214,22 @@ def normalise_executed(nb: nbformat.NotebookNode, *, template: Path, output: Pat
             if HIDDEN_TAG not in tags:
                 tags.append(HIDDEN_TAG)
     return nb
+
+
+def _merged_streams(outputs: list) -> list:
+    merged: list = []
+    for out in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == out.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def _comparable_metadata(cell: nbformat.NotebookNode) -> dict:
