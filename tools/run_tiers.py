@@ -99,31 +99,46 @@ def _counts(junit: Path) -> tuple[int, int, int]:
 WORKERS = min(2, os.cpu_count() or 1)
 
 
+KERNEL_START_FAILURE = "Failure starting kernel"  # what nbval logs when no kernel answers
+
+
 def _run_pytest(commands: list[list[str]], env: dict[str, str], log_prefix: Path) -> int:
     """Run the pytest commands, WORKERS at a time when several (each one's output shown as it ends).
 
-    Returns the worst exit status: a failure (1-4) over "no tests collected" (5) over success.
+    A command whose Jupyter kernel failed to start (an infrastructure hiccup, e.g. two kernels
+    racing for the same free port, not a result of the chapter) is run once more, alone, and
+    said so. Returns the worst exit status: a failure (1-4) over "no tests collected" (5)
+    over success.
     """
     if len(commands) == 1:
         return subprocess.call(commands[0], cwd=ROOT, env=env)
     waiting = list(enumerate(commands))
-    running: list[tuple[subprocess.Popen, Path]] = []
-    statuses = []
+    running: list[tuple[subprocess.Popen, Path, int]] = []
+    statuses: dict[int, int] = {}
     while waiting or running:
         while waiting and len(running) < WORKERS:
             number, command = waiting.pop(0)
             log = log_prefix.with_name(f"{log_prefix.name}-{number}.log")
             with log.open("w") as handle:
-                running.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT), log))
+                process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+            running.append((process, log, number))
         time.sleep(0.2)
-        for process, log in [r for r in running if r[0].poll() is not None]:
-            running.remove((process, log))
-            statuses.append(process.returncode)
-            print(log.read_text(), end="", flush=True)
-    failures = [s for s in statuses if s not in (0, NO_TESTS_COLLECTED)]
+        for entry in [r for r in running if r[0].poll() is not None]:
+            running.remove(entry)
+            process, log, number = entry
+            output = log.read_text()
+            if process.returncode not in (0, NO_TESTS_COLLECTED) and KERNEL_START_FAILURE in output:
+                print(f"the kernel for {commands[number][-2]} failed to start; running it again alone",
+                      flush=True)
+                with log.open("w") as handle:
+                    process = subprocess.run(commands[number], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+                output = log.read_text()
+            statuses[number] = process.returncode
+            print(output, end="", flush=True)
+    failures = [s for s in statuses.values() if s not in (0, NO_TESTS_COLLECTED)]
     if failures:
         return failures[0]
-    return 0 if 0 in statuses else NO_TESTS_COLLECTED
+    return 0 if 0 in statuses.values() else NO_TESTS_COLLECTED
 
 
 def run_tier(tier: Tier, index: int, scratch: Path) -> Result:
