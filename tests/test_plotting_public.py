@@ -9,6 +9,7 @@ from scipy.optimize import linprog
 
 from adaptlib import StateSpace, eq7_oracle, eq8_constant_alpha, eq9_conservative, exact_oracle, public
 from adaptlib import table1 as T
+from adaptlib import empirical as EB
 from adaptlib.plotting import empirical as E
 from adaptlib.plotting.public import context_keys, plot_public_bounds
 
@@ -43,7 +44,7 @@ def best_accuracy_lp(correct: np.ndarray, costs: np.ndarray, budget: float) -> f
 # ------------------------------------------------------------------ reachable region
 
 def test_region_of_two_instances_by_hand() -> None:
-    region = E.reachable_region(SMALL, SMALL_COSTS)
+    region = EB.reachable_region(SMALL, SMALL_COSTS)
     assert region.best_accuracy(1.0) == pytest.approx(0.5)   # everything to the small state
     assert region.best_accuracy(2.0) == pytest.approx(1.0)   # the oracle
     assert region.best_accuracy(1.5) == pytest.approx(0.75)  # half of instance 0 upgraded
@@ -56,7 +57,7 @@ def test_region_of_two_instances_by_hand() -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_region_top_left_corner_is_the_exact_oracle(seed) -> None:
     correct, costs = random_family(seed)
-    region = E.reachable_region(correct, costs)
+    region = EB.reachable_region(correct, costs)
     oracle = exact_oracle(correct, costs)
     assert region.best_accuracy(oracle.cost) == pytest.approx(oracle.accuracy)
     assert region.vertices[:, 1].max() == pytest.approx(oracle.accuracy)
@@ -68,7 +69,7 @@ def test_region_top_left_corner_is_the_exact_oracle(seed) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_region_upper_boundary_matches_a_linear_program(seed) -> None:
     correct, costs = random_family(seed, n=12, n_states=3)
-    region = E.reachable_region(correct, costs)
+    region = EB.reachable_region(correct, costs)
     for budget in np.linspace(costs[0], costs[-1], 7):
         assert region.best_accuracy(budget) == pytest.approx(best_accuracy_lp(correct, costs, budget), abs=1e-7)
 
@@ -76,8 +77,8 @@ def test_region_upper_boundary_matches_a_linear_program(seed) -> None:
 def test_region_ignores_the_column_order() -> None:
     correct, costs = random_family(3)
     order = np.array([2, 0, 3, 1])
-    a = E.reachable_region(correct, costs).vertices
-    b = E.reachable_region(correct[:, order], costs[order]).vertices
+    a = EB.reachable_region(correct, costs).vertices
+    b = EB.reachable_region(correct[:, order], costs[order]).vertices
     np.testing.assert_allclose(a, b)
 
 
@@ -89,26 +90,26 @@ def test_alpha_one_point_is_always_reachable(seed) -> None:
     columns = [oracle.space.names.index(s) for s in kept.names]
     sub = correct[:, np.argsort(costs, kind="stable")][:, columns]
     point = eq9_conservative(kept)
-    assert E.reachable_region(sub, kept.costs).contains([point.cost], [point.accuracy], tol=1e-9)[0]
+    assert EB.reachable_region(sub, kept.costs).contains([point.cost], [point.accuracy], tol=1e-9)[0]
 
 
 # ------------------------------------------------------------------ bounds of one family
 
 def test_constant_alpha_line_is_eq8() -> None:
     space = StateSpace.from_arrays(["s", "m", "l"], [1.0, 2.0, 4.0], [0.5, 0.7, 0.9])
-    line = E.constant_alpha_line(space, 5)
+    line = EB.constant_alpha_line(space, 5)
     for alpha, cost, accuracy in line.to_numpy():
         point = eq8_constant_alpha(space, alpha)
         assert (cost, accuracy) == pytest.approx((point.cost, point.accuracy))
-    segment = E.constant_alpha_segment(space, 0.2, 0.6, 3)
+    segment = EB.constant_alpha_segment(space, 0.2, 0.6, 3)
     assert segment["cost"].iloc[1] == pytest.approx(eq8_constant_alpha(space, 0.4).cost)
     with pytest.raises(ValueError, match="n_points"):
-        E.constant_alpha_line(space, 1)
+        EB.constant_alpha_line(space, 1)
 
 
 def test_empirical_bounds_of_a_family() -> None:
     correct, costs = random_family(1, n=200, n_states=5)
-    result = E.empirical_bounds(correct, costs, name="toy", n_boot=200, seed=3)
+    result = EB.empirical_bounds(correct, costs, name="toy", n_boot=200, seed=3)
     oracle = result.oracle
     assert result.alpha_min == pytest.approx(np.nanmin(oracle.alpha[1:]))
     assert result.alpha_min_low <= result.alpha_min_high
@@ -123,12 +124,12 @@ def test_empirical_bounds_of_a_family() -> None:
 def test_constant_alpha_is_optimistic_when_alpha_falls_with_the_state() -> None:
     """Eq. 8 at alpha_N minus the exact cost = -sum_{i=3..N} (alpha_{i-1} - alpha_N)(R_i - R_{i-1})(1 - A_{i-1})."""
     correct, costs = random_family(5, n=300, n_states=5)
-    result = E.empirical_bounds(correct, costs, name="toy", n_boot=20)
+    result = EB.empirical_bounds(correct, costs, name="toy", n_boot=20)
     r, a, al = result.space.costs, result.space.accuracies, result.oracle.alpha
     gap = result.at_alpha(result.alpha_n).cost - result.oracle.cost
     predicted = -np.sum((al[1:-1] - al[-1]) * (r[2:] - r[1:-1]) * (1 - a[1:-1]))
     assert gap == pytest.approx(predicted)
-    summary = E.bounds_summary([result]).set_index("point")
+    summary = EB.bounds_summary([result]).set_index("point")
     assert summary.loc["alpha_N (Eq. 8)", "verdict"] == ("optimistic" if gap < -1e-12 else "reachable")
 
 
@@ -137,18 +138,18 @@ def test_dominated_states_are_dropped_or_refused() -> None:
     good = rng.random((300, 1)) < 0.9
     correct = np.column_stack([rng.random(300) < 0.6, rng.random(300) < 0.5, good[:, 0]])
     costs = [1.0, 2.0, 5.0]  # the middle state is less accurate than the cheap one
-    result = E.empirical_bounds(correct, costs, ["a", "b", "c"], n_boot=20)
+    result = EB.empirical_bounds(correct, costs, ["a", "b", "c"], n_boot=20)
     assert result.dropped == ("b",)
     assert result.space.names == ("a", "c")
     assert result.all_states_oracle == exact_oracle(correct, costs).point
     with pytest.raises(ValueError, match="Eq. 3"):
-        E.empirical_bounds(correct, costs, ["a", "b", "c"], n_boot=20, drop_dominated=False)
+        EB.empirical_bounds(correct, costs, ["a", "b", "c"], n_boot=20, drop_dominated=False)
 
 
 def test_bounds_summary_verdicts() -> None:
     correct, costs = random_family(2, n=200, n_states=5)
-    result = E.empirical_bounds(correct, costs, name="toy", n_boot=20)
-    summary = E.bounds_summary([result]).set_index("point")
+    result = EB.empirical_bounds(correct, costs, name="toy", n_boot=20)
+    summary = EB.bounds_summary([result]).set_index("point")
     assert list(summary.index) == ["exact oracle", "alpha = 1 (Eq. 9)", "alpha_min (Eq. 8)", "alpha_N (Eq. 8)"]
     assert summary.loc["exact oracle", "cost_vs_exact"] == 0.0
     assert summary.loc["alpha = 1 (Eq. 9)", "verdict"] == "reachable"
@@ -158,12 +159,12 @@ def test_bounds_summary_verdicts() -> None:
 
 def test_convex_hull_and_guaranteed_region() -> None:
     square = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0.5, 0.5], [0.2, 0.9]])
-    hull = E.convex_hull(square)
+    hull = EB.convex_hull(square)
     assert len(hull) == 4 and {tuple(p) for p in hull} == {(0, 0), (1, 0), (1, 1), (0, 1)}
     signed_area = 0.5 * np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) - np.roll(hull[:, 0], -1) * hull[:, 1])
     assert signed_area == pytest.approx(1.0)  # counter-clockwise
     space = public.load_family("vit")
-    region = E.guaranteed_region(space)
+    region = EB.guaranteed_region(space)
     point = eq9_conservative(space)
     assert [point.cost, point.accuracy] in region.tolist()
 
@@ -197,7 +198,7 @@ def test_fig3_panels() -> None:
 
 def test_fig4_figures() -> None:
     correct, costs = random_family(4, n=100, n_states=4)
-    results = [E.empirical_bounds(correct, costs, name=f"toy {k}", n_boot=20) for k in range(3)]
+    results = [EB.empirical_bounds(correct, costs, name=f"toy {k}", n_boot=20) for k in range(3)]
     fig = E.plot_empirical_bounds(results)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == 3 and all(ax.get_xscale() == "log" for ax in visible)
