@@ -1,6 +1,6 @@
 """adaptlib: the exact Oracle Agent, the bounds of "Adaptive Inference: Theoretical Limits and
 Opportunities for Efficient AI", optimal state selection, and the book's helpers."""
-from .bootstrap import bootstrap_oracle
+from .bootstrap import BootstrapReplicates, bootstrap_oracle, bootstrap_replicates
 from .bounds import (
     Eq10Terms,
     Gains,

@@ -26,16 +26,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .bootstrap import _distinct_rows, bootstrap_oracle
-from .oracle import (
-    COST_MODELS,
-    NONE_CORRECT_RULES,
-    OracleResult,
-    exact_oracle,
-    first_correct,
-    oracle_statistics,
-    sorted_columns,
-)
+from .bootstrap import bootstrap_oracle, bootstrap_replicates
+from .oracle import COST_MODELS, NONE_CORRECT_RULES, OracleResult, exact_oracle
 
 VERDICTS: tuple[str, ...] = (
     "flat",
@@ -131,27 +123,7 @@ def alpha_replicates(
     function's intervals, and statistics of a whole profile (such as its slope) get intervals
     from the same replicates.
     """
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
-        raise ValueError(f"n_boot must be an integer >= 10; got {n_boot!r}")
-    full = exact_oracle(correct, costs, names, **oracle_options)  # validates the options
-    matrix, space = sorted_columns(correct, costs, names)
-    patterns, counts = _distinct_rows(matrix)
-    n = matrix.shape[0]
-    weights = np.random.default_rng(seed).multinomial(n, counts / n, size=n_boot)
-    labels = first_correct(patterns)
-    solved = labels >= 0
-    sent_to = np.zeros((len(patterns), len(space)))
-    sent_to[np.flatnonzero(solved), labels[solved]] = 1.0
-    _, _, alpha, _, _ = oracle_statistics(
-        weights @ sent_to,
-        weights[:, ~solved].sum(axis=1),
-        weights @ patterns,
-        n,
-        space.costs,
-        full.none_correct,
-        full.cost_model,
-    )
-    return alpha
+    return bootstrap_replicates(correct, costs, names, n_boot=n_boot, seed=seed, **oracle_options).alpha
 
 
 def fit_slope(index: Sequence[float], alpha: np.ndarray) -> np.ndarray | float:

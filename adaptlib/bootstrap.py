@@ -8,12 +8,62 @@ multinomial draw: the cost no longer grows with the number of instances.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .oracle import exact_oracle, first_correct, oracle_statistics, sorted_columns
+from .oracle import OracleResult, exact_oracle, first_correct, oracle_statistics, sorted_columns
+
+
+@dataclass(frozen=True, eq=False)
+class BootstrapReplicates:
+    """Bootstrap replicates of the oracle: ``alpha`` (B, N) with column 0 NaN, ``cost`` (B,),
+    ``accuracy`` (B,), and ``full``, the oracle on the data as given."""
+
+    full: OracleResult
+    alpha: np.ndarray
+    cost: np.ndarray
+    accuracy: np.ndarray
+
+
+def bootstrap_replicates(
+    correct: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str] | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    **oracle_options,
+) -> BootstrapReplicates:
+    """Resample the instances ``n_boot`` times (seeded) and measure the oracle on each sample.
+
+    Statistics of a whole replicate (a slope of alpha_i, say) get intervals from these draws;
+    :func:`bootstrap_oracle` gives the percentile intervals of each quantity.
+    """
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
+        raise ValueError(f"n_boot must be an integer >= 10; got {n_boot!r}")
+    full = exact_oracle(correct, costs, names, **oracle_options)
+    matrix, space = sorted_columns(correct, costs, names)
+    patterns, counts = _distinct_rows(matrix)
+    n = matrix.shape[0]
+    weights = np.random.default_rng(seed).multinomial(n, counts / n, size=n_boot)  # (B, P)
+
+    labels = first_correct(patterns)
+    solved = labels >= 0
+    sent_to = np.zeros((len(patterns), len(space)))  # one-hot: where the oracle sends each pattern
+    sent_to[np.flatnonzero(solved), labels[solved]] = 1.0
+    _, _, alpha, cost, accuracy = oracle_statistics(
+        weights @ sent_to,
+        weights[:, ~solved].sum(axis=1),
+        weights @ patterns,
+        n,
+        space.costs,
+        full.none_correct,
+        full.cost_model,
+    )
+    return BootstrapReplicates(full, alpha, cost, accuracy)
 
 
 def bootstrap_oracle(
@@ -31,28 +81,12 @@ def bootstrap_oracle(
     Returns a frame indexed by quantity (``accuracy``, ``cost``, ``alpha[<state>]``) with the
     columns ``estimate`` (on the data as given), ``low`` and ``high``.
     """
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
-        raise ValueError(f"n_boot must be an integer >= 10; got {n_boot!r}")
     if not 0.5 <= float(level) < 1.0:
         raise ValueError(f"level must lie in [0.5, 1); got {level!r}")
-    full = exact_oracle(correct, costs, names, **oracle_options)
-    matrix, space = sorted_columns(correct, costs, names)
-    patterns, counts = _distinct_rows(matrix)
-    n = matrix.shape[0]
-    weights = np.random.default_rng(seed).multinomial(n, counts / n, size=n_boot)  # (B, P)
-
-    labels = first_correct(patterns)
-    solved = labels >= 0
-    sent_to = np.zeros((len(patterns), len(space)))  # one-hot: where the oracle sends each pattern
-    sent_to[np.flatnonzero(solved), labels[solved]] = 1.0
-    histogram = weights @ sent_to
-    n_none = weights[:, ~solved].sum(axis=1)
-    n_correct = weights @ patterns
-    _, _, alpha, cost, accuracy = oracle_statistics(
-        histogram, n_none, n_correct, n, space.costs, full.none_correct, full.cost_model
-    )
-    stats = np.column_stack([accuracy, cost, alpha[:, 1:]])
-    quantities = ["accuracy", "cost"] + [f"alpha[{s}]" for s in space.names[1:]]
+    draws = bootstrap_replicates(correct, costs, names, n_boot=n_boot, seed=seed, **oracle_options)
+    full = draws.full
+    stats = np.column_stack([draws.accuracy, draws.cost, draws.alpha[:, 1:]])
+    quantities = ["accuracy", "cost"] + [f"alpha[{s}]" for s in full.space.names[1:]]
     estimate = np.concatenate([[full.accuracy, full.cost], full.alpha[1:]])
     tail = (1.0 - float(level)) / 2.0
     with warnings.catch_warnings():

@@ -383,14 +383,9 @@ def _main(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m adaptlib.browsercheck``: the same as ``adaptlib check-site``."""
-    parser = argparse.ArgumentParser(prog="adaptlib")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["check-site", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.func(args)
-    except ValueError as err:
-        print(f"adaptlib: error: {err}", file=sys.stderr)
-        return 2
+    from .cli import main as adaptlib_main
+
+    return adaptlib_main(["check-site", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

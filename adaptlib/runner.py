@@ -477,18 +477,10 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m adaptlib.runner ...``: the same as ``adaptlib run ...``."""
-    parser = argparse.ArgumentParser(prog="adaptlib")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["run", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.func(args)
-    except ValueError as err:
-        print(f"adaptlib run: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("adaptlib run: interrupted", file=sys.stderr)
-        return 130
+    """``python -m adaptlib.runner``: the same as ``adaptlib run``."""
+    from .cli import main as adaptlib_main
+
+    return adaptlib_main(["run", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
