@@ -12,7 +12,7 @@ import sys
 SUBCOMMANDS = {
     "oracle": "adaptlib.report",
     "run": "adaptlib.runner",
-    "predictions": "adaptlib.digits",
+    "predictions": "adaptlib.regeneration",
     "student": "adaptlib.student",
     "check-links": "adaptlib.linkcheck",
     "check-site": "adaptlib.browsercheck",

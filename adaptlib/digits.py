@@ -14,13 +14,11 @@ Families (states in increasing cost, FLOPs counted analytically in ``digits_flop
   Bayes, MLP, RBF SVM, k-NN), to test whether alpha_i is flat only for similar architectures.
 
 ``generate()`` writes ``data/predictions/<family>/{costs,predictions,correct,oracle_labels}.csv``
-bit for bit; ``load_family()`` reads them back; ``adaptlib predictions`` is the command.
+(bit for bit on one machine); ``load_family()`` reads them back; ``adaptlib predictions``
+(``adaptlib.regeneration``) is the command and its check.
 """
 from __future__ import annotations
 
-import argparse
-import tempfile
-import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -253,31 +251,6 @@ def generate(out_dir: str | Path | None = None) -> None:
             _write_family(_run_family(name, images, truth, folds), truth, out / name)
 
 
-def compare(expected_dir: str | Path, actual_dir: str | Path) -> list[str]:
-    """Relative paths of generated files that differ between two prediction folders.
-
-    A file missing on either side counts as different; so does an unexpected file in a family
-    folder of ``expected_dir``. Empty list = bit-identical.
-    """
-    expected_dir, actual_dir = Path(expected_dir), Path(actual_dir)
-    different = []
-    for family in FAMILIES:
-        names = set(FILES) | {p.name for p in (expected_dir / family).glob("*") if p.is_file()}
-        for file in sorted(names):
-            a, b = expected_dir / family / file, actual_dir / family / file
-            if not (a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()):
-                different.append(f"{family}/{file}")
-    return different
-
-
-def check(out_dir: str | Path | None = None) -> list[str]:
-    """Regenerate into a temporary folder and return the files that differ from ``out_dir``."""
-    target = Path(out_dir) if out_dir is not None else PREDICTIONS_DIR
-    with tempfile.TemporaryDirectory() as scratch:
-        generate(scratch)
-        return compare(target, scratch)
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -366,38 +339,3 @@ def load_family(name: str, root: str | Path | None = None) -> DigitsFamily:
         name, names, *arrays, description=FAMILY_DESCRIPTIONS[name],
         state_descriptions=tuple(str(d) for d in table["description"]),
     )
-
-
-# ---------------------------------------------------------------- command line
-
-
-def register(subparsers) -> None:
-    """Add ``adaptlib predictions [--out DIR] [--check]``."""
-    parser = subparsers.add_parser(
-        "predictions",
-        help="regenerate the digits families' per-instance predictions (data/predictions)",
-        description="Fit every state of the width, resolution and mixed families out of fold on "
-        "scikit-learn's digits and write costs, predictions, correctness and oracle labels.",
-    )
-    parser.add_argument("--out", metavar="DIR", type=Path, default=None,
-                        help="folder to write or check (default: data/predictions of the repository)")
-    parser.add_argument("--check", action="store_true",
-                        help="regenerate into a temporary folder; exit 1 and list the files that differ")
-    parser.set_defaults(func=_command)
-
-
-def _command(args: argparse.Namespace) -> int:
-    target = args.out if args.out is not None else PREDICTIONS_DIR
-    start = time.perf_counter()
-    if args.check:
-        different = check(target)
-        seconds = time.perf_counter() - start
-        if different:
-            print(f"{len(different)} file(s) differ from a fresh regeneration ({seconds:.1f} s):")
-            print("\n".join(f"  {target / name}" for name in different))
-            return 1
-        print(f"{target}: bit-identical to a fresh regeneration ({seconds:.1f} s)")
-        return 0
-    generate(target)
-    print(f"wrote {len(FAMILIES) * len(FILES)} files to {target} in {time.perf_counter() - start:.1f} s")
-    return 0

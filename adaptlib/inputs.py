@@ -4,10 +4,16 @@ Formats (those of the ``adaptlib oracle`` command):
 - correctness: CSV or Parquet, one column per state named in the header, one row per
   instance, values 0/1 or true/false;
 - costs: CSV with columns ``state,cost`` (other columns, such as ``accuracy``, are allowed).
+
+A CSV file is sniffed before it is read: binary data (NUL bytes, not UTF-8) and JSON are
+refused without reading the whole file.
 """
 from __future__ import annotations
 
-import csv
+import codecs
+import os
+import re
+from collections import Counter
 from os import PathLike
 from pathlib import Path
 
@@ -16,8 +22,18 @@ import pandas as pd
 
 from .states import StateSpace
 
-_TRUE = {"1", "true", "1.0"}
-_FALSE = {"0", "false", "0.0"}
+_CELL = {"1": 1, "true": 1, "1.0": 1, "0": 0, "false": 0, "0.0": 0}  # 1 true, 0 false
+_SAMPLE_BYTES = 1 << 16  # what is sniffed at each end of a CSV file
+_MAX_NAME_LENGTH = 1_000
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+_JSON_START = re.compile(r'\s*(\{|\[\s*[\[{"])')  # an object, or a list of lists, records or strings
+_LAYOUT = {
+    "correctness matrix": "a CSV or Parquet file with one column per state (the header names the "
+    "states) and one row of 0/1 per instance",
+    "costs": "a CSV file with columns state,cost and one row per state",
+}
+_TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")  # pandas' ParserError
+_TEXT_HINT = "a CSV (UTF-8, comma-separated) or Parquet file"
 
 
 def read_correctness(path: str | PathLike) -> tuple[np.ndarray, list[str]]:
@@ -32,8 +48,7 @@ def read_correctness(path: str | PathLike) -> tuple[np.ndarray, list[str]]:
         )
     if len(frame) == 0:
         raise ValueError(f"{path}: the header names states but there are no rows; add one row per instance")
-    columns = [_bool_column(path, name, frame[name]) for name in frame.columns]
-    return np.ascontiguousarray(np.column_stack(columns)), names
+    return _bool_matrix(path, frame), names
 
 
 def read_state_table(path: str | PathLike, *, need_accuracy: bool = False) -> pd.DataFrame:
@@ -65,6 +80,11 @@ def read_state_table(path: str | PathLike, *, need_accuracy: bool = False) -> pd
         raise ValueError(
             f"{path}, row {row + 1} (state {out.state[row]!r}): cost {out.cost[row]:g} is negative; "
             "costs must be >= 0"
+        )
+    if not (out["cost"] > 0).any():
+        raise ValueError(
+            f"{path}: every cost is 0; give each state's real cost (e.g. GFLOPs or ms per instance): "
+            "a free state may cost 0, but costs must be positive for the others"
         )
     if "accuracy" in out:
         bad = out.index[(out["accuracy"] < 0) | (out["accuracy"] > 1)]
@@ -99,45 +119,60 @@ def load_user_inputs(
             f"state {no_cost[0]!r} is a column of {correct_path} but has no row in {costs_path}; "
             f"add a row '{no_cost[0]},<cost>' to {costs_path} (or drop the column)"
         )
-    no_column = [s for s in costs.index if s not in names]
+    columns = {s: i for i, s in enumerate(names)}
+    no_column = [s for s in costs.index if s not in columns]
     if no_column:
         raise ValueError(
             f"state {no_column[0]!r} has a cost in {costs_path} but no column in {correct_path}; "
             f"add the column or remove the row from {costs_path}"
         )
     space = StateSpace.from_arrays(names, costs.loc[names].to_numpy(float))
-    order = [names.index(s) for s in space.names]
+    order = [columns[s] for s in space.names]
     if order != list(range(len(names))):
         matrix = np.ascontiguousarray(matrix[:, order])
     return matrix, space
 
 
 def _read_table(path: Path, what: str) -> pd.DataFrame:
+    """The file's rows as strings (CSV) or as stored (Parquet), columns named by its header."""
     if not path.exists():
         raise ValueError(f"{path}: no such file; give the path of the {what} file")
     if path.is_dir():
         raise ValueError(f"{path}: is a folder; give the path of the {what} file")
-    suffix = path.suffix.lower()
+    is_parquet = path.suffix.lower() in (".parquet", ".pq")
+    if not is_parquet:
+        _refuse_non_csv(path, what)
     try:
-        if suffix in (".parquet", ".pq"):
+        if is_parquet:
             frame = pd.read_parquet(path)
             header = [str(c) for c in frame.columns]
         else:
-            with path.open(newline="", encoding="utf-8-sig") as handle:
-                header = next(csv.reader(handle), None)
-            if not header:
-                raise ValueError("the file is empty")
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except ValueError as err:  # one line: pandas' parser messages can end in a newline
-        detail = " ".join(str(err).split())
-        raise ValueError(f"{path}: cannot read the {what} file ({detail}); give a CSV or Parquet file") from None
-    except (OSError, UnicodeDecodeError, ImportError, pd.errors.ParserError) as err:
-        raise ValueError(
-            f"{path}: cannot read the {what} file ({type(err).__name__}: {str(err).splitlines()[0]}); "
-            "give a CSV (UTF-8, comma-separated) or Parquet file"
-        ) from None
+            # header=None: the header is a row like the others, so a row longer than the header
+            # is an error (with header=0, pandas silently takes a first column as the index).
+            frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            header = frame.iloc[0].tolist()
+            frame = frame.iloc[1:].reset_index(drop=True)
+    except pd.errors.EmptyDataError:
+        raise _unreadable(path, what, "the file is empty") from None
+    except ValueError as err:  # pandas' ParserError, UnicodeDecodeError, ...
+        too_many = _TOO_MANY_FIELDS.search(str(err))
+        if too_many:
+            expected, line, seen = too_many.groups()
+            raise ValueError(
+                f"{path}, line {line}: {seen} fields, but the header has {expected} columns; give one "
+                "value per column on every line (look for a stray comma)"
+            ) from None
+        raise _unreadable(path, what, " ".join(str(err).split())) from None  # one line
+    except (OSError, ImportError) as err:
+        raise _unreadable(path, what, f"{type(err).__name__}: {str(err).splitlines()[0]}", _TEXT_HINT) from None
     header = [h.strip() for h in header]
-    repeated = sorted({h for h in header if header.count(h) > 1})
+    too_long = next((i for i, h in enumerate(header) if len(h) > _MAX_NAME_LENGTH), None)
+    if too_long is not None:
+        raise ValueError(
+            f"{path}: column {too_long + 1} of the header is {len(header[too_long]):,} characters long, over the "
+            f"{_MAX_NAME_LENGTH:,} allowed for a name; the {what} must be {_LAYOUT[what]}, comma-separated"
+        )
+    repeated = sorted(h for h, count in Counter(header).items() if count > 1)
     if repeated:
         raise ValueError(f"{path}: column name(s) repeated in the header: {', '.join(repeated)}; names must be unique")
     empty = [i + 1 for i, h in enumerate(header) if h == ""]
@@ -147,30 +182,65 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     return frame
 
 
-def _bool_column(path: Path, name: str, values: pd.Series) -> np.ndarray:
-    if values.dtype == bool:
-        return values.to_numpy()
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        numbers = values.to_numpy(dtype=float)
-        bad = ~np.isin(numbers, (0.0, 1.0))
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            shown = "an empty cell (NaN)" if np.isnan(numbers[row]) else f"value {numbers[row]:g}"
-            raise ValueError(
-                f"{path}, column {name!r}, row {row + 1}: {shown}; every cell must be 0/1 or true/false"
-            )
-        return numbers == 1.0
-    text = values.astype(str).str.strip().str.lower()
-    is_true, is_false = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
-    bad = ~(is_true | is_false)
+def _refuse_non_csv(path: Path, what: str) -> None:
+    """Refuse binary data and JSON from the first and last bytes, before reading the whole file."""
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE_BYTES)
+        tail = b""
+        if path.stat().st_size > 2 * _SAMPLE_BYTES:  # a file made long by truncate ends in NULs
+            handle.seek(-_SAMPLE_BYTES, os.SEEK_END)
+            tail = handle.read()
+    if b"\0" in head or b"\0" in tail:
+        raise _unreadable(path, what, "it contains NUL bytes: binary data or UTF-16 text, not a CSV", _TEXT_HINT)
+    try:  # an incremental decoder accepts a character cut by the end of the sample
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head)
+    except UnicodeDecodeError as err:
+        detail = f"not UTF-8 text: byte {head[err.start]:#04x} at offset {err.start:,}"
+        raise _unreadable(path, what, detail, _TEXT_HINT) from None
+    if path.suffix.lower() in _JSON_SUFFIXES or _JSON_START.match(text):
+        raise ValueError(f"{path}: looks like JSON; the {what} must be {_LAYOUT[what]}")
+
+
+def _unreadable(path: Path, what: str, detail: str, hint: str = "a CSV or Parquet file") -> ValueError:
+    return ValueError(f"{path}: cannot read the {what} file ({detail}); give {hint}")
+
+
+def _bool_matrix(path: Path, frame: pd.DataFrame) -> np.ndarray:
+    """The cells as a C-ordered bool array; the first bad cell, in file order, is refused."""
+    truth = np.empty(frame.shape, dtype=np.int8)  # 1 true, 0 false, -1 anything else
+    for j, (_, column) in enumerate(frame.items()):
+        try:
+            codes, uniques = pd.factorize(column)  # a handful of distinct values; NaN/NA get code -1
+        except TypeError:  # unhashable cells, such as a Parquet column of lists
+            truth[:, j] = -1
+            continue
+        truth[:, j] = np.array([_cell_truth(u) for u in uniques] + [-1], dtype=np.int8)[codes]
+    bad = truth < 0
     if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raw = values.iloc[row]
-        shown = "an empty cell" if str(raw).strip() in ("", "nan", "None") else f"value {raw!r}"
+        row, col = np.unravel_index(np.argmax(bad), bad.shape)
         raise ValueError(
-            f"{path}, column {name!r}, row {row + 1}: {shown}; every cell must be 0/1 or true/false"
+            f"{path}, column {frame.columns[col]!r}, row {row + 1}: {_describe_cell(frame.iat[row, col])}; "
+            "every cell must be 0/1 or true/false"
         )
-    return is_true
+    return truth == 1
+
+
+def _cell_truth(value) -> int:
+    if isinstance(value, str):
+        return _CELL.get(value.strip().lower(), -1)
+    if isinstance(value, (bool, int, float, np.bool_, np.number)) and value in (0, 1):
+        return int(value)
+    return -1
+
+
+def _describe_cell(value) -> str:
+    if isinstance(value, str):
+        if value.strip() in ("", "nan", "None"):
+            return "an empty cell"
+        return f"value {value if len(value) <= 40 else value[:37] + '...'!r}"
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return "an empty cell (NaN)"
+    return f"value {value:g}" if isinstance(value, (int, float, np.number)) else f"value {value!r}"
 
 
 def _number_column(path: Path, column: str, values: pd.Series, states: pd.Series) -> np.ndarray:

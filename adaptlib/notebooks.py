@@ -158,8 +158,13 @@ def declared_names(source: str) -> list[str]:
 
 def load_preset(path: Path) -> dict[str, Any]:
     """Read a YAML parameter file: a mapping from parameter name to value."""
+    if not Path(path).is_file():
+        what = "is a folder" if Path(path).is_dir() else "no such file"
+        raise ValueError(f"{path}: {what}; give a YAML file of 'name: value' lines")
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not a text file ({err.reason}); give a YAML file of 'name: value' lines") from err
     except yaml.YAMLError as err:
         raise ValueError(f"{path}: not valid YAML ({err})") from err
     if data is None:

@@ -157,7 +157,8 @@ def sorted_columns(
             "give one name per column"
         )
     space = StateSpace.from_arrays(names, costs)  # validates names and costs
-    order = np.array([names.index(s) for s in space.names])
+    column = {name: i for i, name in enumerate(names)}  # names are unique (from_arrays checks)
+    order = np.array([column[s] for s in space.names])
     if np.any(order != np.arange(n_states)):
         matrix = np.ascontiguousarray(matrix[:, order])
     return matrix, space

@@ -129,18 +129,44 @@ def require_file(
     return path
 
 
-def require_output_dir(name: str, value: Any) -> Path:
-    """A folder the chapter writes into, created if missing.
+def output_path(value: str | PathLike) -> Path:
+    """Where a chapter writes: absolute as given, or relative to the folder of its executed notebook.
 
-    Relative paths are taken from the repository root (not from the kernel's working directory,
-    which is ``book/`` under the runner and nbval), so ``runs/labels`` lands in ``runs/labels``.
+    That folder is the kernel's working directory: ``book/`` for the book's own run (``adaptlib
+    run --to-book``, nbval), ``runs/`` or ``--output-dir`` for a reader's run. So a run with other
+    parameters never writes into ``book/`` unless its path says so.
     """
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def shown_output(path: Path) -> str:
+    """An output path as the chapter prints it: relative to the executed notebook's folder."""
+    return path.relative_to(Path.cwd()).as_posix() if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def require_output_dir(name: str, value: Any) -> Path:
+    """A folder the chapter writes into (``output_path``), created if missing."""
     if not isinstance(value, (str, PathLike)) or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"parameter {name!r} = {_show(value)} is not a folder path; give a path such as 'runs/out'")
-    path = resolve_path(value)
+        raise ValueError(f"parameter {name!r} = {_show(value)} is not a folder path; give a path such as 'data'")
+    path = output_path(value)
     if path.exists() and not path.is_dir():
         raise ValueError(f"parameter {name!r} = {_show(str(value))} is a file, not a folder")
     path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def require_output_file(name: str, value: Any, suffix: str) -> Path | None:
+    """A file the chapter writes (``output_path``), its folder created; ``""`` means: write nothing."""
+    text = require_text(name, value, allow_empty=True)
+    if not text.strip():
+        return None
+    path = output_path(text)
+    if path.suffix.lower() != suffix:
+        raise ValueError(f"parameter {name!r} = {_show(text)} must name a {suffix} file (or be empty)")
+    if path.is_dir():
+        raise ValueError(f"parameter {name!r} = {_show(text)} is a folder; name a {suffix} file")
+    path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
 

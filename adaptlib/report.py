@@ -22,17 +22,19 @@ def oracle_summary(result: OracleResult, matrix: np.ndarray) -> dict:
     space = result.space
     report = space.assumptions()
     used = space if report.accuracies_monotone else space.pareto()
-    if used is space:
+    conservative = optimistic = None
+    alpha_min = float("nan")
+    if len(used) > 1:  # with one state left on the Pareto front, there is no closed form
         used_oracle = result
-    else:
-        columns = [space.names.index(s) for s in used.names]
-        used_oracle = exact_oracle(
-            matrix[:, columns], used.costs, used.names,
-            none_correct=result.none_correct, cost_model=result.cost_model,
-        )
-    conservative = eq9_conservative(used) if len(used) > 1 else None
-    alpha_min = used_oracle.alpha_min if len(used) > 1 else float("nan")
-    optimistic = eq8_constant_alpha(used, alpha_min) if math.isfinite(alpha_min) else None
+        if used is not space:
+            position = {s: i for i, s in enumerate(space.names)}
+            used_oracle = exact_oracle(
+                matrix[:, [position[s] for s in used.names]], used.costs, used.names,
+                none_correct=result.none_correct, cost_model=result.cost_model,
+            )
+        conservative = eq9_conservative(used)
+        alpha_min = used_oracle.alpha_min
+        optimistic = eq8_constant_alpha(used, alpha_min) if math.isfinite(alpha_min) else None
     gain = gains(result.point, space)
     return {
         "states": list(space.names),
@@ -93,12 +95,20 @@ def format_table(summary: dict, unit: str) -> str:
     for label, cost, accuracy in rows:
         percent = "-" if accuracy is None else f"{100 * accuracy:.2f}%"
         lines.append(f"{label:<{label_width}}  {_fmt(cost, ',.4g'):>16}  {percent:>9}")
-    if cons["states_used"] != names:
-        lines.append(f"(closed forms on the Pareto-filtered states: {', '.join(cons['states_used'])})")
+    used = cons["states_used"]
+    if len(used) == 1:
+        dominated = ", ".join(n for n in names if n != used[0])
+        lines.append(
+            f"(closed forms not computed: {dominated} cost at least as much as {used[0]} and are no more "
+            f"accurate, so only {used[0]} is left on the Pareto front; Eq. 8-9 need two states)"
+        )
+    elif used != names:
+        lines.append(f"(closed forms on the Pareto-filtered states: {', '.join(used)})")
+    ratio = "inf (the exact oracle costs 0)" if gain["r_ratio"] is None else f"{gain['r_ratio']:.2f}x"
     lines += [
         "",
         f"gains of the exact oracle over {names[-1]}: dR = {gain['delta_r']:,.4g} {unit}, "
-        f"R_ratio = {_fmt(gain['r_ratio'], '.2f')}x, dA = {100 * gain['delta_a']:+.2f} points",
+        f"R_ratio = {ratio}, dA = {100 * gain['delta_a']:+.2f} points",
     ]
     violations = summary["assumptions"]["violations"]
     lines.append("assumptions (Eq. 2-3): " + ("hold" if not violations else "broken"))

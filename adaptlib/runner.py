@@ -7,10 +7,11 @@
 
 Each chapter is a template ``notebooks/NN_slug.ipynb``; papermill injects the parameters after
 its ``parameters`` cell and executes it in a fresh ``python3`` kernel of the current interpreter,
-with the working directory ``book/`` (chapters read data through ``adaptlib.paths``, so it does
-not matter for them). The result is normalised (no run times, the injected cell hidden on the
-site) and written to ``--output-dir`` (default ``runs/``), or to ``book/`` with ``--to-book``,
-which takes default parameters only. A failing chapter stops the run and reports the cell and
+whose working directory is the folder the executed notebook goes to: the files a chapter writes
+(``adaptlib.params.output_path``) land beside it. The result is normalised (no run times, the
+injected cell hidden on the site) and written to ``--output-dir`` (default ``runs/``), or to
+``book/`` with ``--to-book``, which takes default parameters only: nothing else writes into
+``book/``. A failing chapter stops the run and reports the cell and
 the error; the notebook as far as it ran is kept for inspection.
 """
 from __future__ import annotations
@@ -47,7 +48,6 @@ from .notebooks import (
 from .paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "runs"
-KERNEL_CWD = BOOK_DIR
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,10 @@ def execute(job: Job, *, execution_timeout: float | None = None) -> Outcome:
     import nbformat
     import papermill
 
+    from .kernels import START_TIMEOUT, AsyncIPCKernelManager
+
     start = time.perf_counter()
-    KERNEL_CWD.mkdir(parents=True, exist_ok=True)
+    job.output.parent.mkdir(parents=True, exist_ok=True)  # the kernel's working directory
     scratch = Path(tempfile.mkdtemp(prefix="adaptlib-run-"))
     partial = scratch / f"{job.chapter.slug}.ipynb"
     try:
@@ -199,8 +201,10 @@ def execute(job: Job, *, execution_timeout: float | None = None) -> Outcome:
                 parameters=job.parameters or None,
                 kernel_name="python3",
                 progress_bar=False,
-                cwd=str(KERNEL_CWD),
+                cwd=str(job.output.parent),
                 execution_timeout=execution_timeout,
+                start_timeout=START_TIMEOUT,
+                kernel_manager_class=AsyncIPCKernelManager,
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no transport notices on the terminal
             )
         except Exception as err:  # any kernel or cell error stops this chapter
@@ -212,7 +216,6 @@ def execute(job: Job, *, execution_timeout: float | None = None) -> Outcome:
                 kept = job.failed_output
             return Outcome(job, "failed", time.perf_counter() - start, failure, kept)
         nb = normalise_executed(nb, template=job.chapter.template, output=job.output)
-        job.output.parent.mkdir(parents=True, exist_ok=True)
         staged = job.output.with_name(f".{job.output.name}.partial")
         nbformat.write(nb, str(staged))
         os.replace(staged, job.output)
@@ -415,7 +418,7 @@ def build_jobs(args: argparse.Namespace, chapters: list[Chapter]) -> list[Job]:
     selected = list({c.slug: c for c in selected}.values())  # each chapter once, in the order given
     common = load_preset(args.parameters_file) if args.parameters_file else {}
     common.update({name: parse_value(value) for name, value in args.parameters})
-    output_dir = BOOK_DIR if args.to_book else (args.output_dir or DEFAULT_OUTPUT_DIR).resolve()
+    output_dir = BOOK_DIR if args.to_book else _output_dir(args.output_dir or DEFAULT_OUTPUT_DIR)
     jobs = []
     for chapter in selected:
         parameters = {}
@@ -433,6 +436,19 @@ def build_jobs(args: argparse.Namespace, chapters: list[Chapter]) -> list[Job]:
         failed_dir = DEFAULT_OUTPUT_DIR if args.to_book else output_dir
         jobs.append(Job(chapter, parameters, output_dir / f"{chapter.slug}.ipynb", failed_dir / f"{chapter.slug}.ipynb"))
     return jobs
+
+
+def _output_dir(given: Path) -> Path:
+    """``--output-dir``, refused where it is a file or inside ``book/`` (which --to-book owns)."""
+    folder = given.expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"--output-dir {given}: is a file; give a folder (created if missing)")
+    if folder.is_relative_to(BOOK_DIR.resolve()):
+        raise ValueError(
+            f"--output-dir {given}: is inside book/, which changes only through --to-book (default "
+            "parameters, checked by the staleness tests); write this run elsewhere, e.g. runs/"
+        )
+    return folder
 
 
 def _check_book_run(chapter: Chapter, parameters: dict[str, Any], force: bool) -> None:

@@ -86,7 +86,10 @@ class StateSpace:
 
     @classmethod
     def from_csv(cls, path: str | PathLike) -> "StateSpace":
-        """Read a CSV with columns ``state,cost`` and optionally ``accuracy`` (fractions)."""
+        """Read a CSV with columns ``state,cost`` and optionally ``accuracy`` (fractions).
+
+        A file whose costs are all 0 is refused; :meth:`from_arrays` accepts them (the oracle's
+        P(e_i) and alpha_i do not depend on the costs)."""
         from .inputs import read_state_table
 
         table = read_state_table(path)

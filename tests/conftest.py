@@ -1,6 +1,6 @@
 """Shared fixtures, and the rule that ties tests to the tiers of `make test`.
 
-Tiers select tests by marker: ``-m "not slow"`` (unit), ``-m smoke``, ``-m staleness``,
+Tiers select tests by marker: ``-m "not slow"`` (unit), ``-m integration``, ``-m smoke``, ``-m staleness``,
 ``-m site``, ``-m links``, ``-m browser``, ``-m student``. A test with a tier marker must also
 be marked ``slow`` (so the unit tier leaves it out), and a ``slow`` test must carry a tier
 marker (or no tier would ever run it).
@@ -20,7 +20,7 @@ import pytest
 
 from adaptlib.paths import REPO_ROOT
 
-TIER_MARKERS = ("smoke", "staleness", "site", "links", "browser", "student")
+TIER_MARKERS = ("integration", "smoke", "staleness", "site", "links", "browser", "student")
 # A folder that the tiers of one `make test` share (tools/run_tiers.py sets it): the site is
 # built there once, by the first tier that needs it, and the later tiers reuse that build.
 SHARED_SITE_ENV = "BOOK_TEST_SITE"
@@ -69,7 +69,6 @@ def book_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Pa
     monkeypatch.setattr(notebooks, "BOOK_DIR", layout["book"])
     monkeypatch.setattr(runner, "NOTEBOOKS_DIR", layout["notebooks"])
     monkeypatch.setattr(runner, "BOOK_DIR", layout["book"])
-    monkeypatch.setattr(runner, "KERNEL_CWD", layout["book"])
     monkeypatch.setattr(runner, "DEFAULT_OUTPUT_DIR", layout["runs"])
     return layout
 

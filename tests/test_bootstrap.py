@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adaptlib import bootstrap_oracle, exact_oracle
+from adaptlib import bootstrap_oracle, bootstrap_replicates, exact_oracle
+from adaptlib.bootstrap import _distinct_rows
 
 COSTS = [4.0, 1.0, 9.0]  # columns deliberately not in cost order
 NAMES = ["mid", "small", "large"]
@@ -110,6 +111,95 @@ def test_many_states_use_the_general_row_grouping():
     frame = bootstrap_oracle(correct, costs, n_boot=30, seed=0)
     assert frame.loc["cost", "estimate"] == exact_oracle(correct, costs).cost
     assert np.isfinite(frame[["low", "high"]].to_numpy()).all()
+
+
+# --- more than 8 states: the row key must not collide ---------------------------------------
+def matrix_with_high_twins(n_states: int, n: int = 120, seed: int = 3) -> np.ndarray:
+    """A correlated matrix (columns already in cost order) plus twins of some rows that differ
+    from them only in a state beyond the 8th (column 8) or only in the last one, so a key
+    built from the first 8 (or 16) columns alone would merge patterns that differ."""
+    rng = np.random.default_rng(seed)
+    difficulty = rng.random(n)
+    skill = np.linspace(0.3, 0.9, n_states)
+    base = difficulty[:, None] + 0.3 * rng.standard_normal((n, n_states)) < skill[None, :]
+    twins = []
+    for column in (8, n_states - 1):
+        flipped = base[:12].copy()
+        flipped[:, column] = ~flipped[:, column]
+        twins.append(flipped)
+    return np.vstack([base, *twins])
+
+
+def row_code(row) -> int:
+    """The row read as a binary number, column j worth 2**j (an exact Python int)."""
+    return sum(1 << j for j, bit in enumerate(row) if bit)
+
+
+def reference_replicates(matrix, costs, n_boot, seed):
+    """The distinct-pattern bootstrap written out directly: group the rows by their exact
+    code, in ascending code order (the order the library groups them in, so one seed gives the
+    same multinomial draw), draw the counts, then rebuild each resample as a matrix of
+    repeated patterns and run the exact oracle on it."""
+    codes = [row_code(row) for row in matrix]
+    distinct = sorted(set(codes))
+    patterns = np.array([matrix[codes.index(c)] for c in distinct])
+    counts = np.array([codes.count(c) for c in distinct])
+    n = matrix.shape[0]
+    weights = np.random.default_rng(seed).multinomial(n, counts / n, size=n_boot)
+    rows = []
+    for w in weights:
+        result = exact_oracle(np.repeat(patterns, w, axis=0), costs)
+        rows.append((result.cost, result.accuracy, result.alpha))
+    cost, accuracy, alpha = (np.array(x) for x in zip(*rows))
+    return cost, accuracy, alpha
+
+
+@pytest.mark.parametrize("n_states", [9, 11, 17])
+def test_distinct_rows_are_exact_beyond_eight_states(n_states):
+    """Every pattern once, with the number of rows that show it: checked against a count of
+    the rows as tuples, whatever order the patterns come in."""
+    matrix = matrix_with_high_twins(n_states)
+    # The twins do make patterns that agree on their first 8 (and, for 17, 16) columns.
+    low = {tuple(row[:8]) for row in matrix}
+    low16 = {tuple(row[:16]) for row in matrix}
+    full = {}
+    for row in matrix:
+        full[tuple(row)] = full.get(tuple(row), 0) + 1
+    assert len(low) < len(full) and (n_states <= 16 or len(low16) < len(full))
+    patterns, counts = _distinct_rows(matrix)
+    assert patterns.shape == (len(full), n_states)
+    assert {tuple(p) for p in patterns} == set(full)
+    assert {tuple(p): int(c) for p, c in zip(patterns, counts)} == full
+    assert counts.sum() == matrix.shape[0]
+
+
+@pytest.mark.parametrize("n_states", [9, 11, 17])
+def test_bootstrap_beyond_eight_states_matches_the_reference(n_states):
+    matrix = matrix_with_high_twins(n_states)
+    costs = np.arange(1.0, n_states + 1)
+    draws = bootstrap_replicates(matrix, costs, n_boot=40, seed=7)
+    cost, accuracy, alpha = reference_replicates(matrix, costs, n_boot=40, seed=7)
+    np.testing.assert_allclose(draws.cost, cost, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(draws.accuracy, accuracy, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(draws.alpha, alpha, rtol=1e-12, atol=1e-12)  # NaN where NaN
+    assert draws.full.cost == exact_oracle(matrix, costs).cost
+
+
+@pytest.mark.parametrize("n_states", [9, 11, 17])
+def test_patterns_that_differ_only_in_the_last_state_stay_apart(n_states):
+    """Two patterns: 30 instances only the last state gets right (code 2**(N-1)) and 10 no
+    state gets right (code 0). In code order the counts are (10, 30), so each replicate draws
+    w = (w_none, w_last) ~ Multinomial(40; .25, .75) and its oracle is exactly
+    A = w_last / 40 and R = (w_none * R_1 + w_last * R_N) / 40 (the unsolved pay R_1 = 1)."""
+    last_only = np.zeros((30, n_states), dtype=bool)
+    last_only[:, -1] = True
+    matrix = np.vstack([last_only, np.zeros((10, n_states), dtype=bool)])
+    costs = np.arange(1.0, n_states + 1)
+    draws = bootstrap_replicates(matrix, costs, n_boot=50, seed=2)
+    w = np.random.default_rng(2).multinomial(40, [0.25, 0.75], size=50)
+    np.testing.assert_array_equal(draws.accuracy, w[:, 1] / 40)
+    np.testing.assert_allclose(draws.cost, (w[:, 0] * 1.0 + w[:, 1] * n_states) / 40, rtol=1e-12)
+    assert len(set(draws.accuracy.tolist())) > 1  # merged into one pattern it would never move
 
 
 @pytest.mark.parametrize(

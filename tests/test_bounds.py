@@ -11,6 +11,10 @@ from adaptlib import (
     StateSpace,
     adaptation_costs,
     adapted_oracle_cost,
+    break_even_beta0,
+    break_even_beta1,
+    eq5_oracle,
+    eq7_oracle,
     eq8_constant_alpha,
     eq9_conservative,
     eq10_terms,
@@ -62,6 +66,59 @@ def test_eq11_log_by_hand():
     space = StateSpace.from_arrays(["s", "l"], [1.0, np.e], [0.5, 0.9])
     expected = 1 + 0.9 * (np.e - 1) - (0.5 * (np.e - 1) + 0.4)
     assert eq11_continuous(space, "log").cost == pytest.approx(expected)
+
+
+def test_eq5_by_hand_and_against_the_oracle():
+    """Eq. 5 with R = 1, 4, 10 and P(e_1), P(e_2), P(e_3) = 0.5, 0.3, 0.2:
+    R_oracle = 1 (1 - 0.5 + 0.2) + 4 (0.5 - 0.3) + 10 (0.3 - 0.2) = 0.7 + 0.8 + 1.0 = 2.5,
+    A_oracle = 1 - 0.2 = 0.8. The R_1 P(e_N) = 0.2 term is what the unsolved instances pay
+    (they go to S_1): without it the cost would read 2.3."""
+    point = eq5_oracle([1.0, 4.0, 10.0], [0.5, 0.3, 0.2])
+    assert point.cost == pytest.approx(2.5, abs=1e-12)
+    assert point.accuracy == pytest.approx(0.8, abs=1e-12)
+    # Ten instances: 5 first right at S1, 2 at S2, 1 at S3, 2 never (they pay R_1 = 1):
+    # (5 * 1 + 2 * 4 + 1 * 10 + 2 * 1) / 10 = 2.5, the same number from Definition 2.1.
+    correct = np.array(
+        [[1, 1, 1]] * 5 + [[0, 1, 1]] * 2 + [[0, 0, 1]] + [[0, 0, 0]] * 2, dtype=bool
+    )
+    oracle = exact_oracle(correct, [1.0, 4.0, 10.0])
+    np.testing.assert_allclose(oracle.p_e, [0.5, 0.3, 0.2])
+    assert oracle.cost == pytest.approx(2.5, abs=1e-12)
+    assert oracle.accuracy == pytest.approx(0.8, abs=1e-12)
+
+
+def test_eq5_all_unsolved_pay_the_cheapest_state():
+    """Nothing is ever right: P(e_i) = 1 for every i, so only the P(e_N) term is left:
+    R_oracle = R_1 (1 - 1 + 1) + R_2 (1 - 1) = R_1 = 3, A_oracle = 0."""
+    point = eq5_oracle([3.0, 7.0], [1.0, 1.0])
+    assert (point.cost, point.accuracy) == (3.0, 0.0)
+    # And when everything is solved, P(e_N) = 0 and the term vanishes: P(e) = 0.25, 0
+    # gives 3 (1 - 0.25) + 7 (0.25 - 0) = 2.25 + 1.75 = 4.
+    point = eq5_oracle([3.0, 7.0], [0.25, 0.0])
+    assert (point.cost, point.accuracy) == (4.0, 1.0)
+
+
+def test_eq7_by_hand_matches_eq5():
+    """Eq. 7 on the same space as the Eq. 5 example: A = 0.5, 0.6, 0.8 and alpha_2 = 0.75,
+    alpha_3 = 1 give P(e) = 0.5, 0.3, 0.2 (Eq. 6), and
+    R = 1 + 3 (0.5) - 9 (1)(0.2) + alpha_2 (10 - 4)(1 - 0.6) = 1 + 1.5 - 1.8 + 1.8 = 2.5."""
+    point = eq7_oracle([1.0, 4.0, 10.0], [0.5, 0.6, 0.8], [np.nan, 0.75, 1.0])
+    assert point.cost == pytest.approx(2.5, abs=1e-12)
+    assert point.accuracy == pytest.approx(0.8, abs=1e-12)
+
+
+def test_break_even_overheads_by_hand():
+    """Sec. 4.2 with R_oracle = 2.5 and R_N = 10: beta_0 = 10 - 2.5 = 7.5 with beta_1 = 0, and
+    10 - 1.5 * 2.5 = 6.25 with beta_1 = 0.5; beta_1 = 10 / 2.5 - 1 = 3 with beta_0 = 0 and
+    (10 - 5) / 2.5 - 1 = 1 with beta_0 = 5. At each break-even point R'_oracle = R_N exactly."""
+    assert break_even_beta0(2.5, 10.0) == 7.5
+    assert break_even_beta0(2.5, 10.0, beta1=0.5) == 6.25
+    assert break_even_beta1(2.5, 10.0) == 3.0
+    assert break_even_beta1(2.5, 10.0, beta0=5.0) == 1.0
+    assert adapted_oracle_cost(2.5, 6.25, 0.5) == 10.0
+    assert adapted_oracle_cost(2.5, 5.0, 1.0) == 10.0
+    with pytest.raises(ValueError, match="R_oracle must be > 0"):
+        break_even_beta1(0.0, 10.0)
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -211,6 +268,39 @@ def test_eq16_printed_rn_differs_from_derived_r2():
         eq16_smallest_state(space, 1)
     with pytest.raises(ValueError, match="n_classes"):
         eq16_smallest_state(space, 2.5)
+
+
+def test_eq16_boundary_is_strict_two_states():
+    """Eq. 16 asks R_1 < threshold, strictly. R = 1, 2, A = 0.5, 1, C = 4: the factor is
+    (0.5 - 0.25) / (1 - 1 + 0.5) = 0.5, so both thresholds are 0.5 * 2 = 1 = R_1 (R_2 = R_N
+    here). On the boundary S_1 does not pay: Eq. 9 is 1 + 1 * 0.5 = 1.5 with S_1 and
+    2 * (1 - 0.25) = 1.5 with the free guesser, a tie."""
+    space = StateSpace.from_arrays(["a", "b"], [1.0, 2.0], [0.5, 1.0])
+    check = eq16_smallest_state(space, 4)
+    assert (check.r1, check.threshold_r2, check.threshold_rn) == (1.0, 1.0, 1.0)
+    assert check.worth_it_r2 is False and check.worth_it_rn is False
+    assert (check.cost, check.cost_with_guesser) == (1.5, 1.5)
+    # Just below the boundary (R_1 = 0.75; the thresholds do not involve R_1) S_1 pays.
+    cheaper = eq16_smallest_state(StateSpace.from_arrays(["a", "b"], [0.75, 2.0], [0.5, 1.0]), 4)
+    assert (cheaper.threshold_r2, cheaper.threshold_rn) == (1.0, 1.0)
+    assert cheaper.worth_it_r2 is True and cheaper.worth_it_rn is True
+    assert cheaper.cost == 0.75 + 1.25 * 0.5 < cheaper.cost_with_guesser == 1.5
+
+
+def test_eq16_boundary_is_strict_for_each_threshold():
+    """Three states, A = 0.5, 0.75, 1, C = 4 (factor 0.5 again).
+    R = 1, 2, 8: the R_2 threshold is 1 = R_1 (a tie: Eq. 9 is 1 + 0.25 + 7 * 0.25 = 3 with S_1
+    and 2 * 0.5 + 8 * 0.25 = 3 with the guesser) while the R_N one is 4, so only the printed
+    criterion keeps S_1.
+    R = 4, 5, 8: the R_N threshold is 4 = R_1 (and the R_2 one 2.5): neither keeps S_1."""
+    accuracies = [0.5, 0.75, 1.0]
+    at_r2 = eq16_smallest_state(StateSpace.from_arrays(["a", "b", "c"], [1.0, 2.0, 8.0], accuracies), 4)
+    assert (at_r2.threshold_r2, at_r2.threshold_rn) == (1.0, 4.0)
+    assert at_r2.worth_it_r2 is False and at_r2.worth_it_rn is True
+    assert (at_r2.cost, at_r2.cost_with_guesser) == (3.0, 3.0)
+    at_rn = eq16_smallest_state(StateSpace.from_arrays(["a", "b", "c"], [4.0, 5.0, 8.0], accuracies), 4)
+    assert (at_rn.threshold_r2, at_rn.threshold_rn) == (2.5, 4.0)
+    assert at_rn.worth_it_r2 is False and at_rn.worth_it_rn is False
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The digits families: bit-for-bit regeneration, FLOP formulas, oracle labels, the loader."""
+"""The digits families: FLOP formulas, oracle labels, the loader (the regeneration: test_regeneration.py)."""
 from __future__ import annotations
 
 import shutil
@@ -19,8 +19,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from adaptlib import StateSpace, read_correctness
 from adaptlib import digits
-from adaptlib.cli import main
-from adaptlib.digits import FAMILIES, block_average, compare, generate, load_family
+from adaptlib.digits import FAMILIES, block_average, load_family
 from adaptlib.digits_flops import (
     block_average_flops,
     dense_network_flops,
@@ -35,50 +34,6 @@ Y2 = np.array([0, 0, 0, 1, 1, 1])
 # Three classes, three features.
 X3 = np.vstack([X2 @ np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), [[9.0, 0.0, 9.0], [9.0, 1.0, 9.0]]])
 Y3 = np.array([0, 0, 0, 1, 1, 1, 2, 2])
-
-
-@pytest.fixture(scope="module")
-def regenerated(tmp_path_factory):
-    """One fresh regeneration of every family, shared by the tests that need it."""
-    out = tmp_path_factory.mktemp("predictions")
-    generate(out)
-    return out
-
-
-def test_regeneration_is_bit_identical_to_the_committed_files(regenerated):
-    assert compare(PREDICTIONS_DIR, regenerated) == []
-
-
-def test_compare_names_a_changed_a_missing_and_an_extra_file(tmp_path):
-    for family in FAMILIES:
-        shutil.copytree(PREDICTIONS_DIR / family, tmp_path / family)
-    assert compare(PREDICTIONS_DIR, tmp_path) == []
-    changed = tmp_path / "width" / "costs.csv"
-    changed.write_bytes(changed.read_bytes().replace(b"\n", b"\r\n"))
-    (tmp_path / "mixed" / "correct.csv").unlink()
-    assert compare(PREDICTIONS_DIR, tmp_path) == ["width/costs.csv", "mixed/correct.csv"]
-    (tmp_path / "resolution" / "stale.csv").write_text("x\n")
-    expected = ["width/costs.csv", "resolution/stale.csv", "mixed/correct.csv"]
-    assert compare(tmp_path, PREDICTIONS_DIR) == expected
-
-
-def test_check_command_exit_status(tmp_path, monkeypatch, capsys):
-    target = tmp_path / "target"
-    for family in FAMILIES:
-        shutil.copytree(PREDICTIONS_DIR / family, target / family)
-
-    def copy_committed(out):  # stands in for the slow refit; the real one is tested above
-        for family in FAMILIES:
-            shutil.copytree(PREDICTIONS_DIR / family, f"{out}/{family}")
-
-    monkeypatch.setattr(digits, "generate", copy_committed)
-    assert main(["predictions", "--check", "--out", str(target)]) == 0
-    (target / "resolution" / "oracle_labels.csv").write_text("tampered\n")
-    assert main(["predictions", "--check", "--out", str(target)]) == 1
-    assert "resolution/oracle_labels.csv" in capsys.readouterr().out.replace("\\", "/")
-
-
-# ---------------------------------------------------------------- FLOP formulas
 
 
 def test_block_average_and_its_flops():

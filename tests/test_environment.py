@@ -84,3 +84,28 @@ def test_installed_version_is_the_locked_one(requirement):
     except PackageNotFoundError:
         pytest.fail(f"{requirement.name} is not installed; run make venv")
     assert installed == LOCK[key][1], f"{requirement.name} {installed} is installed, the lock pins {LOCK[key][1]}; run make venv"
+
+
+def test_every_package_the_code_imports_is_declared():
+    """An import of adaptlib, tools/ or tests/ that no dependency of pyproject.toml provides fails here."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    texts = [*project["dependencies"], *(t for extra in project["optional-dependencies"].values() for t in extra)]
+    declared = {canonicalize_name(write_environment.Requirement(t).name) for t in texts}
+    providers = packages_distributions()
+    undeclared = {}
+    for path in sorted([*(REPO_ROOT / "adaptlib").rglob("*.py"), *(REPO_ROOT / "tools").glob("*.py"),
+                        *(REPO_ROOT / "tests").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in ("adaptlib", "conftest", "strategies"):
+                    continue
+                distributions = {canonicalize_name(d) for d in providers.get(top, [top])}
+                if not distributions & declared:
+                    undeclared.setdefault(top, path.relative_to(REPO_ROOT).as_posix())
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"

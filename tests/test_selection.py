@@ -83,6 +83,40 @@ def test_greedy_step_gain_is_the_drop_of_the_bound():
     assert three.names == ("S1", "S3", "S4") and three.point.cost == pytest.approx(2.65)
 
 
+def test_greedy_ties_go_to_the_cheaper_state():
+    """States (R, A) = (1, .5), (4, .5625), (6, .625), (7, .75), (8, 1); every number is a
+    binary fraction, so the gains below are exact. From {S1, S5}:
+    dR(S2) = (8 - 4)(.0625) = .25, dR(S3) = (8 - 6)(.125) = .25, dR(S4) = (8 - 7)(.25) = .25,
+    a three-way tie; the docstring's rule sends it to the cheapest, S2. Each choice takes the
+    same .25 off 1 + 7 * .5 = 4.5, so only the names tell the tie rule apart.
+    Next, from {S1, S2, S5}: dR(S3) = (8 - 6)(.0625) = .125, dR(S4) = (8 - 7)(.1875) = .1875,
+    no tie, so S4: 4.25 - .1875 = 4.0625."""
+    space = StateSpace.from_arrays(
+        ["S1", "S2", "S3", "S4", "S5"], [1, 4, 6, 7, 8], [0.5, 0.5625, 0.625, 0.75, 1.0]
+    )
+    three = greedy_selection(space, 3)
+    assert three.names == ("S1", "S2", "S5") and three.indices == (0, 1, 4)
+    assert three.point.cost == 4.25
+    for other in ((0, 2, 4), (0, 3, 4)):  # the tied alternatives reach the same bound
+        assert subset_bound(space, other).cost == 4.25
+    four = greedy_selection(space, 4)
+    assert four.names == ("S1", "S2", "S4", "S5") and four.point.cost == 4.0625
+
+
+def test_greedy_tie_across_two_gaps_goes_to_the_cheaper_state():
+    """A tie between states in different gaps of the chosen set. (R, A) = (1, .5), (2, .625),
+    (4, .75), (6, .875), (8, 1). From {S1, S5}: dR = 6 * .125 = .75, 4 * .25 = 1, 2 * .375 = .75,
+    so S3 (bound 4.5 - 1 = 3.5). Then S2 in the gap below S3 and S4 in the gap above tie:
+    dR(S2) = (4 - 2)(.125) = .25 = dR(S4) = (8 - 6)(.125); S2, the cheaper, wins (3.25)."""
+    space = StateSpace.from_arrays(
+        ["S1", "S2", "S3", "S4", "S5"], [1, 2, 4, 6, 8], [0.5, 0.625, 0.75, 0.875, 1.0]
+    )
+    assert greedy_selection(space, 3).names == ("S1", "S3", "S5")
+    four = greedy_selection(space, 4)
+    assert four.names == ("S1", "S2", "S3", "S5") and four.point.cost == 3.25
+    assert subset_bound(space, (0, 2, 3, 4)).cost == 3.25  # the tied alternative
+
+
 def test_greedy_is_not_always_optimal():
     """States (R, A) = (1, .1), (2, .6), (3, .8), (4, .9), (10, .9), k = 4.
     Greedy from {S1, S5}: dR(S2) = 8 * .5 = 4.0, dR(S3) = 7 * .7 = 4.9, dR(S4) = 6 * .8 = 4.8,

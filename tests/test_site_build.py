@@ -7,12 +7,17 @@ tiers of the same `make test` reuse.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import make_template
 
-from adaptlib.notebooks import INJECTED_TAG
+from adaptlib.notebooks import INJECTED_TAG, Chapter
 from adaptlib.paths import BOOK_DIR
+from adaptlib.runner import Job, execute
 
 pytestmark = [pytest.mark.slow, pytest.mark.site]
 WARNING = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b")
@@ -33,14 +38,28 @@ def test_every_page_of_book_is_rendered(built_site):
     assert not missing, f"pages without HTML: {missing}"
 
 
-def test_injected_parameter_cells_are_hidden(built_site):
-    html, _ = built_site
-    for path in sorted(BOOK_DIR.glob("*.ipynb")):
-        nb = nbformat.read(str(path), as_version=4)
-        for cell in nb.cells:
-            if INJECTED_TAG in cell.metadata.get("tags", []):
-                page = (html / "book" / f"{path.stem}.html").read_text(encoding="utf-8")
-                assert "# Parameters" not in page, f"{path.name}: the injected-parameters cell shows on the site"
+def test_injected_parameter_cells_are_hidden(tmp_path):
+    """A run with parameters carries papermill's injected cell; Jupyter Book must not show it.
+
+    book/ holds default runs (no injected cell), so this renders a chapter run with a parameter
+    in a book of its own.
+    """
+    template = make_template(tmp_path / "notebooks" / "01_demo.ipynb", 'alpha: float = 1.0  # a constant',
+                             ["print(f'alpha is {alpha}')"])
+    book = tmp_path / "book"
+    job = Job(Chapter("01_demo", template), {"alpha": 0.25}, book / "01_demo.ipynb", tmp_path / "failed.ipynb")
+    assert execute(job).status == "ok"
+    nb = nbformat.read(str(job.output), as_version=4)
+    injected = [c for c in nb.cells if INJECTED_TAG in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "alpha = 0.25" in injected[0].source
+    (book / "_config.yml").write_text('title: demo\nexecute:\n  execute_notebooks: "off"\n')
+    (book / "_toc.yml").write_text("format: jb-book\nroot: 01_demo\n")
+    done = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(book)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    page = (book / "_build" / "html" / "01_demo.html").read_text(encoding="utf-8")
+    assert "alpha is 0.25" in page  # the run's output is on the page...
+    assert "alpha = 0.25" not in page and "# Parameters" not in page  # ...its injected cell is not
 
 
 def test_citations_resolve_to_the_bibliography(built_site):

@@ -165,6 +165,8 @@ def test_outputs_in_a_template_and_untagged_solutions_are_caught(tmp_path):
     assert any("cell 5 (```{solution-end}) is inside a solution but not tagged" in p for p in problems), problems
 
 
+@pytest.mark.slow
+@pytest.mark.integration
 def test_nbval_compares_text_outputs_after_the_sanitize_file(tmp_path):
     """Tier 3's settings: an object address is sanitised away, a changed number is not."""
     import subprocess
@@ -178,7 +180,8 @@ def test_nbval_compares_text_outputs_after_the_sanitize_file(tmp_path):
     wrong.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
     nb.cells = [shown, wrong]
     nbformat.write(nb, str(tmp_path / "check.ipynb"))
-    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-o", "addopts=-rf", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+    command = [sys.executable, "-m", "pytest", "-p", "adaptlib.kernels", "--nbval", "--nbval-current-env", "-o", "addopts=-rf",
+               "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
                "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), "check.ipynb"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stdout[-2000:]

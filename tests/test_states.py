@@ -163,6 +163,14 @@ def test_from_csv(tmp_path):
         StateSpace.from_csv(bad)
 
 
+def test_all_zero_costs_refused_from_a_file_only(tmp_path):
+    path = tmp_path / "states.csv"
+    path.write_text("state,cost\nS,0\nL,0\n")
+    with pytest.raises(ValueError, match=r"states\.csv: every cost is 0; .*costs must be positive"):
+        StateSpace.from_csv(path)
+    assert StateSpace.from_arrays(["S", "L"], [0.0, 0.0]).names == ("S", "L")
+
+
 def test_operating_point_is_frozen():
     point = OperatingPoint(1.0, 0.5)
     with pytest.raises(AttributeError):

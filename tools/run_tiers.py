@@ -5,7 +5,7 @@
     python tools/run_tiers.py unit staleness  # some tiers
     python tools/run_tiers.py --fail-fast     # stop at the first failing tier
 
-Tiers: unit (tests not marked slow), smoke (every template run with its smoke preset), nbval
+Tiers: unit (tests not marked slow), integration (subprocesses, kernels, the refit), smoke (every template run with its smoke preset), nbval
 (book/*.ipynb re-executed and compared), staleness (book/ matches notebooks/), site (the
 Jupyter Book build with warnings as errors), links (internal links and anchors of that build),
 browser (its pages in headless Chromium), student (the edition without solutions, JupyterLab).
@@ -23,6 +23,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,13 @@ def _no_chapters() -> str | None:
 
 TIERS = [
     Tier("unit", "unit and property tests", lambda: ["tests", "-m", "not slow"]),
+    Tier("integration", "subprocesses, kernels, the real refit", lambda: ["tests", "-m", "integration"]),
     Tier("smoke", "every template with its smoke preset", lambda: ["tests", "-m", "smoke"], _no_chapters),
     Tier(
         "nbval",
         "book/ notebooks re-executed and compared",
-        lambda: ["-q", "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+        lambda: ["-q", "-p", "adaptlib.kernels", "--nbval", "--nbval-current-env",
+                 "--nbval-kernel-startup-timeout", "300", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
                  "--nbval-cell-timeout", "900"],
         _no_chapters,
         lambda: [p.relative_to(ROOT).as_posix() for p in executed()],
@@ -99,46 +102,28 @@ def _counts(junit: Path) -> tuple[int, int, int]:
 WORKERS = min(2, os.cpu_count() or 1)
 
 
-KERNEL_START_FAILURE = "Failure starting kernel"  # what nbval logs when no kernel answers
-
-
 def _run_pytest(commands: list[list[str]], env: dict[str, str], log_prefix: Path) -> int:
     """Run the pytest commands, WORKERS at a time when several (each one's output shown as it ends).
 
-    A command whose Jupyter kernel failed to start (an infrastructure hiccup, e.g. two kernels
-    racing for the same free port, not a result of the chapter) is run once more, alone, and
-    said so. Returns the worst exit status: a failure (1-4) over "no tests collected" (5)
-    over success.
+    Returns the worst exit status: a failure (1-4) over "no tests collected" (5) over success.
     """
     if len(commands) == 1:
         return subprocess.call(commands[0], cwd=ROOT, env=env)
-    waiting = list(enumerate(commands))
-    running: list[tuple[subprocess.Popen, Path, int]] = []
-    statuses: dict[int, int] = {}
-    while waiting or running:
-        while waiting and len(running) < WORKERS:
-            number, command = waiting.pop(0)
-            log = log_prefix.with_name(f"{log_prefix.name}-{number}.log")
-            with log.open("w") as handle:
-                process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-            running.append((process, log, number))
-        time.sleep(0.2)
-        for entry in [r for r in running if r[0].poll() is not None]:
-            running.remove(entry)
-            process, log, number = entry
-            output = log.read_text()
-            if process.returncode not in (0, NO_TESTS_COLLECTED) and KERNEL_START_FAILURE in output:
-                print(f"the kernel for {commands[number][-2]} failed to start; running it again alone",
-                      flush=True)
-                with log.open("w") as handle:
-                    process = subprocess.run(commands[number], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-                output = log.read_text()
-            statuses[number] = process.returncode
-            print(output, end="", flush=True)
-    failures = [s for s in statuses.values() if s not in (0, NO_TESTS_COLLECTED)]
+
+    def run(number: int) -> int:
+        log = log_prefix.with_name(f"{log_prefix.name}-{number}.log")
+        with log.open("w") as handle:
+            status = subprocess.run(commands[number], cwd=ROOT, env=env, stdout=handle,
+                                    stderr=subprocess.STDOUT).returncode
+        print(log.read_text(), end="", flush=True)
+        return status
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        statuses = list(pool.map(run, range(len(commands))))
+    failures = [s for s in statuses if s not in (0, NO_TESTS_COLLECTED)]
     if failures:
         return failures[0]
-    return 0 if 0 in statuses.values() else NO_TESTS_COLLECTED
+    return 0 if 0 in statuses else NO_TESTS_COLLECTED
 
 
 def run_tier(tier: Tier, index: int, scratch: Path) -> Result:
