@@ -57,7 +57,7 @@ $(INSTALLED): pyproject.toml requirements.lock
 	@touch $@
 
 $(EXECUTED): $(TEMPLATES) $(LIBRARY) $(DATA) $(INSTALLED) $(if $(MISSING),FORCE)
-	$(PY) -m adaptlib.runner --to-book $(CHAPTERS_TO_RUN)
+	$(PY) -m adaptlib.book.runner --to-book $(CHAPTERS_TO_RUN)
 	@mkdir -p $(@D) && touch $@
 
 $(SITE): $(EXECUTED) $(PAGES)
@@ -70,7 +70,7 @@ lab: $(INSTALLED)
 	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(LAB_ARGS)
 
 student: $(EXECUTED)
-	$(PY) -m adaptlib.student
+	$(PY) -m adaptlib.book.student
 
 browser:
 	@if [ -x "$(BOOK_CHROMIUM)" ]; then echo "Chromium for the browser tier: $(BOOK_CHROMIUM)"; \

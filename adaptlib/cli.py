@@ -11,11 +11,11 @@ import sys
 # scikit-learn; `adaptlib --help` imports them all to list them.
 SUBCOMMANDS = {
     "oracle": "adaptlib.report",
-    "run": "adaptlib.runner",
-    "predictions": "adaptlib.regeneration",
-    "student": "adaptlib.student",
-    "check-links": "adaptlib.linkcheck",
-    "check-site": "adaptlib.browsercheck",
+    "run": "adaptlib.book.runner",
+    "predictions": "adaptlib.datasets.regeneration",
+    "student": "adaptlib.book.student",
+    "check-links": "adaptlib.book.linkcheck",
+    "check-site": "adaptlib.book.browsercheck",
 }
 
 

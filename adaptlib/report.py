@@ -7,9 +7,14 @@ import math
 
 import numpy as np
 
-from .bounds import eq8_constant_alpha, eq9_conservative, gains
-from .inputs import load_user_inputs
-from .oracle import COST_MODELS, NONE_CORRECT_RULES, OracleResult, exact_oracle
+from adaptlib.core.bounds import eq8_constant_alpha, eq9_conservative, gains
+from adaptlib.core.oracle import (
+    COST_MODELS,
+    NONE_CORRECT_RULES,
+    OracleResult,
+    exact_oracle,
+)
+from adaptlib.datasets.user import load_user_inputs
 
 
 def oracle_summary(result: OracleResult, matrix: np.ndarray) -> dict:

@@ -21,13 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from adaptlib import (
-    StateSpace,
-    bootstrap_oracle,
-    exact_oracle,
-    greedy_selection,
-    optimal_selections,
-)
+from adaptlib import StateSpace, bootstrap_oracle, exact_oracle, greedy_selection, optimal_selections
 
 
 def best_of(repeat: int, call: Callable[[], object]) -> float:

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adaptlib.paths import REPO_ROOT
+from adaptlib.book.paths import REPO_ROOT
 
 TIER_MARKERS = ("integration", "smoke", "staleness", "site", "links", "browser", "student")
 # A folder that the tiers of one `make test` share (tools/run_tiers.py sets it): the site is
@@ -50,7 +50,7 @@ def make_template(path: Path, parameters: str, cells: list[str], *, markdown: st
 
 
 VALIDATION = (
-    "from adaptlib.params import require_choice, require_number\n"
+    "from adaptlib.chapter.params import require_choice, require_number\n"
     'alpha = require_number("alpha", alpha, low=0, high=1)\n'
     'family = require_choice("family", family, ["width", "mixed"])'
 )
@@ -59,8 +59,8 @@ VALIDATION = (
 @pytest.fixture
 def book_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """A throwaway notebooks/, book/ and runs/ that ``adaptlib run`` and the checks use instead of the repo's."""
-    import adaptlib.notebooks as notebooks
-    import adaptlib.runner as runner
+    import adaptlib.book.chapters as notebooks
+    import adaptlib.book.runner as runner
 
     layout = {name: tmp_path / name for name in ("notebooks", "book", "runs")}
     for folder in layout.values():

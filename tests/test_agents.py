@@ -1,5 +1,5 @@
-"""Tests of adaptlib.budgets (budgeted oracle frontier, baseline, summary numbers, budget
-targeting) and adaptlib.agents (cascades, learned router, agents against the bounds)."""
+"""Tests of adaptlib.analysis.budgets (budgeted oracle frontier, baseline, summary numbers, budget
+targeting) and adaptlib.analysis.agents (cascades, learned router, agents against the bounds)."""
 from __future__ import annotations
 
 import itertools
@@ -13,43 +13,13 @@ from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog
 
 from adaptlib import StateSpace, exact_oracle
-from adaptlib.agents import (
-    Agent,
-    cascade_choice,
-    cascade_paid,
-    cascade_states,
-    compare_agents,
-    constant_alpha_line,
-    cross_validated_curve,
-    fit_state_thresholds,
-    learned_router,
-    route_by_level,
-    router_features,
-    router_paid,
-    router_probabilities,
-    router_targets,
-    shared_cascade,
-    standard_agents,
-    tuned_cascade,
-)
-from adaptlib.budgets import (
-    Curve,
-    above_curve,
-    area,
-    budget_cross_validation,
-    budget_frontier,
-    budget_summary,
-    choose_knob,
-    folds,
-    frontier_by_linear_program,
-    gain_share,
-    gain_share_at,
-    mixing_baseline,
-    operating_envelope,
-    oracle_conventions,
-    paid_costs,
-)
+from adaptlib.analysis.agents import Agent, cascade_choice, cascade_paid, cascade_states, compare_agents, constant_alpha_line, cross_validated_curve, fit_state_thresholds, learned_router, route_by_level, router_features, router_paid, router_probabilities, router_targets, shared_cascade, standard_agents, tuned_cascade
+from adaptlib.core.frontier import Curve, above_curve, area, budget_frontier, gain_share, gain_share_at, mixing_baseline, operating_envelope
+from adaptlib.core.prices import paid_costs
+from adaptlib.analysis.budgets import folds, frontier_by_linear_program, oracle_conventions
+from adaptlib.analysis.agents import budget_cross_validation, budget_summary, choose_knob
 from strategies import PROPERTY
+from adaptlib.datasets import digits
 
 
 # ------------------------------------------------------------------ the budgeted frontier
@@ -356,8 +326,7 @@ def test_any_choice_of_states_lies_under_the_frontier(data) -> None:
 
 
 def test_resolution_family_agents_inside_the_bounds() -> None:
-    from adaptlib import digits
-    from adaptlib.agents import digits_pixels
+    from adaptlib.analysis.agents import digits_pixels
 
     family = digits.load_family("resolution")
     agents = standard_agents(family.correct, family.costs, family.top_probability, family.predicted,
@@ -446,7 +415,7 @@ def test_figures_draw_one_panel_per_family_and_refuse_empty_input() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from adaptlib.alpha_models import fit_alpha_models
+    from adaptlib.analysis.alpha_models import fit_alpha_models
     from adaptlib.plotting.agents import plot_agents_vs_bounds, plot_alpha_models
 
     correct, costs, top, predicted, pixels = _synthetic_family(4, n=80)

@@ -10,18 +10,8 @@ from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs
 
 from adaptlib import bootstrap_oracle, eq5_oracle, eq7_oracle, exact_oracle
-from adaptlib.alpha import (
-    VERDICTS,
-    adaptation_labels,
-    alpha_profile,
-    alpha_replicates,
-    fit_slope,
-    independent_alpha,
-    flatness,
-    flatness_table,
-    summarise_profile,
-    two_state_table,
-)
+from adaptlib.analysis.alpha_profiles import VERDICTS, alpha_profile, alpha_replicates, fit_slope, independent_alpha, flatness, flatness_table, summarise_profile
+from adaptlib.analysis.oracle_agent import adaptation_labels, two_state_table
 
 RULES = ("cheapest", "largest", "zero")
 MODELS = ("routing", "cascade")

@@ -1,4 +1,4 @@
-"""Tests of adaptlib.alpha_models: constant and linear models of alpha_i bounded by Eq. 7."""
+"""Tests of adaptlib.analysis.alpha_models: constant and linear models of alpha_i bounded by Eq. 7."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from adaptlib import StateSpace, eq7_oracle, eq8_constant_alpha, exact_oracle
-from adaptlib.alpha_models import ALPHA_MODELS, compare_alpha_models, fit_alpha, fit_alpha_models
+from adaptlib.analysis.alpha_models import ALPHA_MODELS, compare_alpha_models, fit_alpha, fit_alpha_models
 from strategies import PROPERTY, nested_matrices
 
 COSTS = np.array([1.0, 2.0, 4.0, 8.0, 16.0])

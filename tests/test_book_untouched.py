@@ -10,7 +10,8 @@ import hashlib
 import pytest
 
 from adaptlib.cli import main
-from adaptlib.paths import BOOK_DIR, PREDICTIONS_DIR
+from adaptlib.book.paths import BOOK_DIR
+from adaptlib.datasets.locate import PREDICTIONS_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 

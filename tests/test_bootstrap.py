@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from adaptlib import bootstrap_oracle, bootstrap_replicates, exact_oracle
-from adaptlib.bootstrap import _distinct_rows
+from adaptlib.core.bootstrap import _distinct_rows
 
 COSTS = [4.0, 1.0, 9.0]  # columns deliberately not in cost order
 NAMES = ["mid", "small", "large"]

@@ -13,9 +13,9 @@ import matplotlib
 import numpy as np
 import pytest
 
-from adaptlib.browsercheck import CHROMIUM, SiteReport, check_pages, check_site
-from adaptlib.paths import REPO_ROOT
-from adaptlib.site import html_pages, mathjax_dir, serve
+from adaptlib.book.browsercheck import CHROMIUM, SiteReport, check_pages, check_site
+from adaptlib.book.paths import REPO_ROOT
+from adaptlib.book.site import html_pages, mathjax_dir, serve
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -18,15 +18,11 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from adaptlib import StateSpace, read_correctness
-from adaptlib import digits
-from adaptlib.digits import FAMILIES, block_average, load_family
-from adaptlib.digits_flops import (
-    block_average_flops,
-    dense_network_flops,
-    estimator_flops,
-    rbf_svm_flops,
-)
-from adaptlib.paths import PREDICTIONS_DIR
+from adaptlib.datasets.digits import FAMILIES, load_family
+from adaptlib.datasets.zoo import block_average
+from adaptlib.datasets.flops import block_average_flops, dense_network_flops, estimator_flops, rbf_svm_flops
+from adaptlib.datasets.locate import PREDICTIONS_DIR
+from adaptlib.datasets import zoo
 
 # A toy problem small enough to count by hand: 6 points, 2 features.
 X2 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [4.0, 4.0], [4.0, 5.0], [5.0, 4.0]])
@@ -131,12 +127,12 @@ def test_costs_strictly_increase_within_similar_families(name):
 
 def test_width_and_resolution_costs_match_their_formulas():
     width = load_family("width")
-    expected = [2 * 64 + dense_network_flops([64, h, 10], "tanh") for h in digits.WIDTHS]
+    expected = [2 * 64 + dense_network_flops([64, h, 10], "tanh") for h in zoo.WIDTHS]
     np.testing.assert_array_equal(width.costs, expected)
     resolution = load_family("resolution")
     expected = [
         block_average_flops(8, r) + 2 * r * r + dense_network_flops([r * r, 10], "identity")
-        for r in digits.RESOLUTIONS
+        for r in zoo.RESOLUTIONS
     ]
     np.testing.assert_array_equal(resolution.costs, expected)
 

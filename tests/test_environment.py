@@ -10,7 +10,7 @@ import pytest
 import yaml
 from packaging.utils import canonicalize_name
 
-from adaptlib.paths import REPO_ROOT
+from adaptlib.book.paths import REPO_ROOT
 
 spec = importlib.util.spec_from_file_location("write_environment", REPO_ROOT / "tools" / "write_environment.py")
 write_environment = importlib.util.module_from_spec(spec)

@@ -1,16 +1,14 @@
-"""The demonstrations of chapter 9's errata (adaptlib.errata)."""
+"""The demonstrations of chapter 9's errata (adaptlib.analysis.errata)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from adaptlib import (
-    StateSpace, brute_force_selection, eq16_smallest_state, errata, greedy_selection,
-    optimal_selection, proofs, subset_bound,
-)
-from adaptlib.digits import load_family
-from adaptlib.public import load_envelope
+from adaptlib import StateSpace, brute_force_selection, eq16_smallest_state, greedy_selection, optimal_selection, subset_bound
+from adaptlib.analysis import errata, appendix_proofs as proofs
+from adaptlib.datasets.digits import load_family
+from adaptlib.datasets.public import load_envelope
 
 
 @pytest.fixture(scope="module")

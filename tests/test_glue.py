@@ -1,4 +1,4 @@
-"""adaptlib.glue writes myst-nb's glue bundle, with floats rounded below the CPU's last digits."""
+"""adaptlib.chapter.glue writes myst-nb's glue bundle, with floats rounded below the CPU's last digits."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from adaptlib import glue as book_glue
-from adaptlib.paths import BOOK_DIR
+from adaptlib.chapter import glue as book_glue
+from adaptlib.book.paths import BOOK_DIR
 
 
 @pytest.fixture
@@ -55,4 +55,4 @@ def test_no_output_in_book_carries_more_digits_than_adaptlib_glue_keeps():
                 text = "".join("".join(t) if isinstance(t, list) else str(t) for t in texts)
                 found += [f"{path.name} cell {number}: {m}" for m in re.findall(r"\b\d+\.\d+", text)
                           if float(m) != book_glue.rounded(float(m))][:1]
-    assert not found, "print or glue these rounded (adaptlib.glue.rounded):\n" + "\n".join(found)
+    assert not found, "print or glue these rounded (adaptlib.chapter.glue.rounded):\n" + "\n".join(found)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from adaptlib.notebooks import find_chapters
-from adaptlib.paths import REPO_ROOT
+from adaptlib.book.chapters import find_chapters
+from adaptlib.book.paths import REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.student]
 START_TIMEOUT = 120.0

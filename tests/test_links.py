@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adaptlib.linkcheck import check_links
-from adaptlib.site import html_pages
+from adaptlib.book.linkcheck import check_links
+from adaptlib.book.site import html_pages
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from adaptlib.notebooks import execution_problems, find_chapters, load_preset, relative_to_repo
-from adaptlib.paths import NOTEBOOKS_DIR
-from adaptlib.runner import Job, check_parameters, failure_message, non_default, run_jobs
+from adaptlib.book.chapters import execution_problems, find_chapters, load_preset, relative_to_repo
+from adaptlib.book.paths import NOTEBOOKS_DIR
+from adaptlib.book.runner import Job, check_parameters, failure_message, non_default, run_jobs
 
 CHAPTERS = find_chapters(NOTEBOOKS_DIR)
 pytestmark = [pytest.mark.slow, pytest.mark.smoke]

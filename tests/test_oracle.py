@@ -7,16 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs, naive_oracle
 
-from adaptlib import (
-    correctness_from_predictions,
-    eq5_oracle,
-    eq6_p_e,
-    eq7_oracle,
-    eq9_conservative,
-    exact_oracle,
-    first_correct,
-    oracle_from_predictions,
-)
+from adaptlib import correctness_from_predictions, eq5_oracle, eq6_p_e, eq7_oracle, eq9_conservative, exact_oracle, first_correct, oracle_from_predictions
 
 RULES = ("cheapest", "largest", "zero")
 MODELS = ("routing", "cascade")

@@ -1,4 +1,4 @@
-"""adaptlib.params: each check accepts what it should and names parameter, value and the fix."""
+"""adaptlib.chapter.params: each check accepts what it should and names parameter, value and the fix."""
 from __future__ import annotations
 
 import math
@@ -9,16 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adaptlib.params import (
-    require_bool,
-    require_choice,
-    require_file,
-    require_list_of,
-    require_output_dir,
-    require_number,
-    require_text,
-)
-from adaptlib.paths import REPO_ROOT
+from adaptlib.chapter.params import require_bool, require_choice, require_file, require_list_of, require_output_dir, require_number, require_text
+from adaptlib.book.paths import REPO_ROOT
 
 
 def test_choice():

@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from adaptlib import StateSpace, design
+from adaptlib import StateSpace
 from adaptlib.plotting import design as plots
+from adaptlib.analysis import adaptation_costs
+from adaptlib.analysis import continuous_adaptation
+from adaptlib.analysis import design_spaces
+from adaptlib.analysis import state_selection
 
 SPACE = StateSpace.from_arrays(list("abcde"), [1, 2, 3, 4, 9], [0.1, 0.6, 0.8, 0.9, 0.9])
 OTHER = StateSpace.from_arrays(list("pqr"), [1, 10, 100], [0.5, 0.7, 0.8])
@@ -21,8 +25,8 @@ def _lines_with(ax, style: str):
 
 
 def test_fig5_exact_and_greedy_curves_and_brute_force_marks():
-    curves = {"five": design.selection_curve(SPACE), "three": design.selection_curve(OTHER)}
-    checks = {"five": design.brute_force_check(SPACE)}
+    curves = {"five": state_selection.selection_curve(SPACE), "three": state_selection.selection_curve(OTHER)}
+    checks = {"five": state_selection.brute_force_check(SPACE)}
     fig = plots.plot_selection_curves({"(a) both": curves}, checks)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
@@ -38,7 +42,7 @@ def test_fig5_exact_and_greedy_curves_and_brute_force_marks():
 
 
 def test_fig6_one_panel_per_size_and_one_red_dot_after_k2():
-    path = design.selection_path(SPACE, 5)
+    path = state_selection.selection_path(SPACE, 5)
     fig = plots.plot_selections(SPACE, path, "FLOPs", ncols=2)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(path) == 4
@@ -60,17 +64,17 @@ def test_chapter7_figures():
     fig = plots.plot_envelope_curves(OTHER, "GMACs")
     assert len(fig.axes[0].get_lines()) == 4
     assert "GMACs" in fig.axes[0].get_xlabel()
-    approaches = {i: design.continuum_approach(OTHER, [0, 1, 3], i) for i in design.INTERPOLATIONS}
-    fig = plots.plot_continuum_approach(design.selection_curve(OTHER), approaches)
+    approaches = {i: continuous_adaptation.continuum_approach(OTHER, [0, 1, 3], i) for i in continuous_adaptation.INTERPOLATIONS}
+    fig = plots.plot_continuum_approach(state_selection.selection_curve(OTHER), approaches)
     dotted = _lines_with(fig.axes[0], ":")
     assert [line.get_ydata()[0] for line in dotted] == pytest.approx(
-        [approaches[i]["continuous_r_ratio"].iloc[0] for i in design.INTERPOLATIONS])
+        [approaches[i]["continuous_r_ratio"].iloc[0] for i in continuous_adaptation.INTERPOLATIONS])
 
 
 def test_chapter8_figures():
-    named = {"a": design.NamedSpace("a", "A", SPACE, "u", 10, ()),
-             "b": design.NamedSpace("b", "B", OTHER, "u", 10, ())}
-    table = design.break_even(named)
+    named = {"a": design_spaces.NamedSpace("a", "A", SPACE, "u", 10, ()),
+             "b": design_spaces.NamedSpace("b", "B", OTHER, "u", 10, ())}
+    table = adaptation_costs.break_even(named)
     fig = plots.plot_break_even(table)
     lines = fig.axes[0].get_lines()
     assert len(lines) == 2
@@ -78,7 +82,7 @@ def test_chapter8_figures():
     assert lines[0].get_ydata()[0] == pytest.approx(table["R_ratio"].iloc[0] - 1, rel=1e-3)
     fig = plots.plot_overhead_curves(SPACE, "u", [0.0, 1.0])
     assert len(fig.axes[0].get_lines()) == 3
-    fig = plots.plot_dynamic_range(design.dynamic_range_pairs(SPACE), "u")
+    fig = plots.plot_dynamic_range(adaptation_costs.dynamic_range_pairs(SPACE), "u")
     assert len(fig.axes[0].get_lines()) == 4
     with pytest.raises(ValueError, match="empty"):
-        plots.plot_dynamic_range(design.dynamic_range_pairs(SPACE).iloc[:0], "u")
+        plots.plot_dynamic_range(adaptation_costs.dynamic_range_pairs(SPACE).iloc[:0], "u")

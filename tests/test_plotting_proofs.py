@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 
-from adaptlib import StateSpace, greedy_selection, optimal_selection  # noqa: E402
-from adaptlib.plotting.proofs import plot_selections, plot_step_and_linear  # noqa: E402
+from adaptlib import StateSpace, greedy_selection, optimal_selection
+from adaptlib.plotting.proofs import plot_selections, plot_step_and_linear
 
 SPACE = StateSpace.from_arrays(["a", "b", "c", "d", "e"], [0.0, 1.0, 2.0, 4.0, 6.0],
                                np.array([0, 3, 4, 6, 7]) / 7)

@@ -7,9 +7,10 @@ import pytest
 from matplotlib.figure import Figure
 from scipy.optimize import linprog
 
-from adaptlib import StateSpace, eq7_oracle, eq8_constant_alpha, eq9_conservative, exact_oracle, public
-from adaptlib import table1 as T
-from adaptlib import empirical as EB
+from adaptlib import StateSpace, eq7_oracle, eq8_constant_alpha, eq9_conservative, exact_oracle
+from adaptlib.datasets import public
+from adaptlib.analysis import public_bounds as T
+from adaptlib.analysis import empirical_bounds as EB
 from adaptlib.plotting import empirical as E
 from adaptlib.plotting.public import context_keys, plot_public_bounds
 

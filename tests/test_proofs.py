@@ -8,10 +8,11 @@ import pytest
 import sympy as sp
 
 import adaptlib
-from adaptlib import bounds, oracle, proofs
-from adaptlib import proofs_numeric as pn
-from adaptlib.digits import FAMILIES, load_family
-from adaptlib.states import OperatingPoint, StateSpace
+from adaptlib.core import bounds, oracle
+from adaptlib.analysis import appendix_proofs as proofs
+from adaptlib.analysis import appendix_numeric as pn
+from adaptlib.datasets.digits import FAMILIES, load_family
+from adaptlib.core.states import OperatingPoint, StateSpace
 
 SIZES = (None, 2, 3, 4, 5)
 
@@ -233,7 +234,7 @@ def test_breaking_adaptlib_breaks_the_numeric_check(monkeypatch, width, module, 
 
 
 def test_the_proofs_slipped_eq7_fails_the_numeric_check(monkeypatch, width):
-    from adaptlib import errata
+    from adaptlib.analysis import errata
 
     correct, costs, _, _ = width
 

@@ -1,11 +1,12 @@
-"""Tests of adaptlib.public: the public tables in data/ and their loaders (Table 1-2, Fig. 3)."""
+"""Tests of adaptlib.datasets.public: the public tables in data/ and their loaders (Table 1-2, Fig. 3)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from adaptlib import StateSpace, public
+from adaptlib import StateSpace
+from adaptlib.datasets import public
 
 NAN = float("nan")
 

@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adaptlib import digits, regeneration
+from adaptlib.datasets import regeneration
 from adaptlib.cli import main
-from adaptlib.digits import FAMILIES, StateSpec, load_family
-from adaptlib.paths import PREDICTIONS_DIR
-from adaptlib.regeneration import compare_exact, compare_within_tolerance
+from adaptlib.datasets.digits import FAMILIES, load_family
+from adaptlib.datasets.zoo import StateSpec
+from adaptlib.datasets.locate import PREDICTIONS_DIR
+from adaptlib.datasets.regeneration import compare_exact, compare_within_tolerance
+from adaptlib.datasets import zoo
 
 DRIFT = Path(__file__).parent / "fixtures" / "kernel_drift"
 KERNELS = ("haswell", "prescott", "nehalem")
@@ -35,11 +37,11 @@ def rewrite(root: Path, family: str, predicted: np.ndarray, costs=None) -> None:
     data = load_family(family, root)
     costs = data.costs if costs is None else costs
     results = [
-        digits._StateResult(StateSpec(name, "", make=None), predicted[:, i], data.top_probability[:, i],
+        zoo._StateResult(StateSpec(name, "", make=None), predicted[:, i], data.top_probability[:, i],
                             costs[i], description)
         for i, (name, description) in enumerate(zip(data.names, data.state_descriptions))
     ]
-    digits._write_family(results, data.truth, root / family)
+    zoo._write_family(results, data.truth, root / family)
 
 
 def test_an_unchanged_copy_passes_both_checks(copy):
@@ -140,7 +142,7 @@ def test_the_command_checks_within_tolerance_by_default_and_exactly_on_request(c
 @pytest.mark.integration
 def test_a_real_regeneration_is_within_tolerance_of_the_committed_files(tmp_path):
     """The refit itself, on this machine's CPU (bit identity is not asked: see the module docstring)."""
-    digits.generate(tmp_path)
+    zoo.generate(tmp_path)
     assert compare_within_tolerance(PREDICTIONS_DIR, tmp_path) == []
     for family in ("resolution", "mixed"):  # no small nets: the same bytes on every kernel seen
         assert not [p for p in compare_exact(PREDICTIONS_DIR, tmp_path) if p.startswith(family)]

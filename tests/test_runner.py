@@ -12,16 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adaptlib import runner
-from adaptlib.notebooks import (
-    HIDDEN_TAG,
-    INJECTED_CELL_ID,
-    INJECTED_TAG,
-    Chapter,
-    find_chapters,
-    resolve_chapter,
-    staleness_problems,
-)
+from adaptlib.book import runner
+from adaptlib.book.chapters import HIDDEN_TAG, INJECTED_CELL_ID, INJECTED_TAG, Chapter, find_chapters, resolve_chapter, staleness_problems
 
 
 @pytest.mark.parametrize(
@@ -116,7 +108,7 @@ def test_a_run_records_parameters_hides_the_injected_cell_and_drops_run_times(de
     injected = [c for c in nb.cells if INJECTED_TAG in c.metadata.get("tags", [])]
     assert len(injected) == 1 and HIDDEN_TAG in injected[0].metadata.tags and injected[0].id == INJECTED_CELL_ID
     assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
-    assert nb.cells[-1].outputs[0].text.strip() == "ipc"  # no TCP port to race for (adaptlib.kernels)
+    assert nb.cells[-1].outputs[0].text.strip() == "ipc"  # no TCP port to race for (adaptlib.book.kernels)
     printed = nb.cells[-2].outputs[0].text.split()
     assert printed[:2] == ["0.5", "mixed"] and Path(printed[2]) == out  # kernel cwd: the run's folder
     assert (out / "written.txt").is_file(), "a file the chapter writes goes beside its executed notebook"

@@ -9,14 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY, monotone_spaces, naive_conservative
 
-from adaptlib import (
-    StateSpace,
-    brute_force_selection,
-    greedy_selection,
-    optimal_selection,
-    optimal_selections,
-    subset_bound,
-)
+from adaptlib import StateSpace, brute_force_selection, greedy_selection, optimal_selection, optimal_selections, subset_bound
 
 
 def all_subset_costs(space: StateSpace, k: int) -> float:
@@ -153,7 +146,7 @@ def test_selection_refuses_bad_k_and_non_monotone_spaces(call):
 def test_optimal_selections_do_not_depend_on_the_block_size(space):
     """The DP computes its pair weights a block of states at a time (to bound memory on large
     spaces); blocks of 2 states must give what a single block gives."""
-    import adaptlib.selection as selection
+    import adaptlib.core.selection as selection
 
     whole = optimal_selections(space, len(space))
     original = selection._BLOCK

@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from conftest import make_template
 
-from adaptlib.notebooks import INJECTED_TAG, Chapter
-from adaptlib.paths import BOOK_DIR
-from adaptlib.runner import Job, execute
+from adaptlib.book.chapters import INJECTED_TAG, Chapter
+from adaptlib.book.paths import BOOK_DIR
+from adaptlib.book.runner import Job, execute
 
 pytestmark = [pytest.mark.slow, pytest.mark.site]
 WARNING = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b")

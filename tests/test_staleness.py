@@ -12,14 +12,8 @@ import nbformat
 import pytest
 import yaml
 
-from adaptlib.notebooks import (
-    Chapter,
-    find_chapters,
-    normalise_executed,
-    staleness_problems,
-    template_problems,
-)
-from adaptlib.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from adaptlib.book.chapters import Chapter, find_chapters, normalise_executed, staleness_problems, template_problems
+from adaptlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from conftest import VALIDATION, make_template
 
 CHAPTERS = find_chapters(NOTEBOOKS_DIR)
@@ -139,7 +133,7 @@ def test_missing_copy_says_how_to_make_it(chapter, tmp_path):
     ("parameters", "cells", "expected"),
     [
         ("alpha: float | None = 1.0  # in [0, 1]", ["require_number('alpha', alpha)"], "papermill cannot read parameter(s) alpha"),
-        ("alpha: float = 1.0  # in [0, 1]", ["print(alpha)"], "must validate them with adaptlib.params"),
+        ("alpha: float = 1.0  # in [0, 1]", ["print(alpha)"], "must validate them with adaptlib.chapter.params"),
         ("alpha: float = 1.0\nbeta: int = 2", ["require_number('alpha', alpha)"], "does not check beta"),
     ],
 )
@@ -180,7 +174,7 @@ def test_nbval_compares_text_outputs_after_the_sanitize_file(tmp_path):
     wrong.outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
     nb.cells = [shown, wrong]
     nbformat.write(nb, str(tmp_path / "check.ipynb"))
-    command = [sys.executable, "-m", "pytest", "-p", "adaptlib.kernels", "--nbval", "--nbval-current-env", "-o", "addopts=-rf",
+    command = [sys.executable, "-m", "pytest", "-p", "adaptlib.book.kernels", "--nbval", "--nbval-current-env", "-o", "addopts=-rf",
                "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
                "--nbval-sanitize-with", str(REPO_ROOT / "tests" / "nbval_sanitize.cfg"), "check.ipynb"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)

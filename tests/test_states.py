@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY
 
 from adaptlib import OperatingPoint, StateSpace, eq9_conservative, exact_oracle
+from adaptlib.datasets.user import read_state_space
 
 
 def test_sorted_by_cost_with_accuracies_following():
@@ -150,24 +152,24 @@ def test_pareto_needs_accuracies():
 def test_from_csv(tmp_path):
     path = tmp_path / "states.csv"
     path.write_text("state,cost,accuracy\nL,10,0.9\nS,1,0.6\n")
-    space = StateSpace.from_csv(path)
+    space = read_state_space(path)
     assert space.names == ("S", "L")
     np.testing.assert_array_equal(space.costs, [1.0, 10.0])
     np.testing.assert_array_equal(space.accuracies, [0.6, 0.9])
     no_acc = tmp_path / "costs.csv"
     no_acc.write_text("state,cost\nS,1\nL,10\n")
-    assert StateSpace.from_csv(no_acc).accuracies is None
+    assert read_state_space(no_acc).accuracies is None
     bad = tmp_path / "bad.csv"
     bad.write_text("state,cost,accuracy\nS,1,60\n")
     with pytest.raises(ValueError, match=r"bad\.csv, row 1 \(state 'S'\): accuracy 60 is outside \[0, 1\]"):
-        StateSpace.from_csv(bad)
+        read_state_space(bad)
 
 
 def test_all_zero_costs_refused_from_a_file_only(tmp_path):
     path = tmp_path / "states.csv"
     path.write_text("state,cost\nS,0\nL,0\n")
     with pytest.raises(ValueError, match=r"states\.csv: every cost is 0; .*costs must be positive"):
-        StateSpace.from_csv(path)
+        read_state_space(path)
     assert StateSpace.from_arrays(["S", "L"], [0.0, 0.0]).names == ("S", "L")
 
 

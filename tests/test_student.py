@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adaptlib.linkcheck import check_links
-from adaptlib.notebooks import SOLUTION_TAG, find_chapters
-from adaptlib.paths import BOOK_DIR
-from adaptlib.student import make_student_edition, strip_solutions, write_student_notebooks
+from adaptlib.book.linkcheck import check_links
+from adaptlib.book.chapters import SOLUTION_TAG, find_chapters
+from adaptlib.book.paths import BOOK_DIR
+from adaptlib.book.student import make_student_edition, strip_solutions, write_student_notebooks
 
 PHRASE_WORDS = 8
 WORD = re.compile(r"[a-z0-9]+")
@@ -80,7 +80,7 @@ def test_student_notebooks_of_the_book_have_no_solution_cells(tmp_path):
 
 
 def test_student_notebooks_refuse_to_overwrite_the_templates():
-    from adaptlib.paths import NOTEBOOKS_DIR
+    from adaptlib.book.paths import NOTEBOOKS_DIR
 
     with pytest.raises(ValueError, match="templates' own folder"):
         write_student_notebooks(NOTEBOOKS_DIR)

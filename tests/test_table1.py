@@ -1,4 +1,4 @@
-"""Tests of adaptlib.table1: Table 1 reproduced from data/, and the paper against its own inputs."""
+"""Tests of adaptlib.analysis.public_bounds: Table 1 reproduced from data/, and the paper against its own inputs."""
 from __future__ import annotations
 
 import shutil
@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adaptlib import StateSpace, eq8_constant_alpha, public
-from adaptlib import table1 as T
+from adaptlib import StateSpace, eq8_constant_alpha
+from adaptlib.datasets import public
+from adaptlib.analysis import public_bounds as T
 
 # Space of three states worked by hand: R = (1, 2, 4), A = (0.5, 0.7, 0.9).
 # Eq. 9: 1 + (2 - 1)(0.7 - 0.5) + (4 - 1)(0.9 - 0.7) = 1.8.

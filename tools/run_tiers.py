@@ -61,7 +61,7 @@ TIERS = [
     Tier(
         "nbval",
         "book/ notebooks re-executed and compared",
-        lambda: ["-q", "-p", "adaptlib.kernels", "--nbval", "--nbval-current-env",
+        lambda: ["-q", "-p", "adaptlib.book.kernels", "--nbval", "--nbval-current-env",
                  "--nbval-kernel-startup-timeout", "300", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
                  "--nbval-cell-timeout", "900"],
         _no_chapters,

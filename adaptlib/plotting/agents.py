@@ -3,8 +3,8 @@
 :func:`plot_agents_vs_bounds` draws, for each family (one panel each), every agent's
 out-of-fold accuracy-cost curve beside the exact oracle point, the constant-alpha line
 (Eq. 8), the budgeted oracle frontier and the non-adaptive baseline, from the
-:class:`adaptlib.agents.AgentComparison` of that family. :func:`plot_alpha_models` draws the
-measured alpha_i and the fitted models of :mod:`adaptlib.alpha_models`.
+:class:`adaptlib.analysis.agents.AgentComparison` of that family. :func:`plot_alpha_models` draws the
+measured alpha_i and the fitted models of :mod:`adaptlib.analysis.alpha_models`.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..agents import AgentComparison
-from ..alpha_models import AlphaFit
-from .style import colors, finish, log_cost_axis, new_figure
+from adaptlib.analysis.agents import AgentComparison
+from adaptlib.analysis.alpha_models import AlphaFit
+from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
 
 BOUND_COLOR = "black"
 BASELINE_COLOR = "0.55"
@@ -79,7 +79,7 @@ def _draw_panel(ax, comp: AgentComparison, palette: dict, handles: dict) -> None
         ax.plot(points.cost, 100.0 * points.accuracy, ".", color=palette[name], alpha=0.35, markersize=3)
         handles[name] = curve(env, color=palette[name], linewidth=1.6)
     p0, p1 = comp.alpha_line
-    handles[f"constant-$\\alpha$ line, Eq. 8 ($\\alpha$ = 0 to 1)"] = ax.plot(
+    handles["constant-$\\alpha$ line, Eq. 8 ($\\alpha$ = 0 to 1)"] = ax.plot(
         [p0.cost, p1.cost], [100.0 * p0.accuracy, 100.0 * p1.accuracy], ":", marker="o",
         color=ALPHA_LINE_COLOR, markersize=4, linewidth=1.4)[0]
     handles["exact oracle (Eq. 4-5)"] = ax.plot(
@@ -96,7 +96,7 @@ def plot_alpha_models(fits: Mapping[str, Mapping[str, AlphaFit]], measured: Mapp
                       *, width: float = 7.2) -> Figure:
     """Measured alpha_i (dots, one per state i > 1) and each fitted model's alpha_i (lines), one
     panel per family side by side in ``width`` inches. ``fits[family][model]`` comes from
-    :func:`adaptlib.alpha_models.fit_alpha_models`, ``measured[family]`` is the exact alpha
+    :func:`adaptlib.analysis.alpha_models.fit_alpha_models`, ``measured[family]`` is the exact alpha
     vector (``alpha[0]`` unused)."""
     if not fits:
         raise ValueError("fits is empty; give at least one family")

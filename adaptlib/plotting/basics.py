@@ -20,9 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..oracle import OracleResult
-from ..states import StateSpace
-from .style import colors, finish, log_cost_axis, new_figure
+from adaptlib.core.oracle import OracleResult
+from adaptlib.core.states import StateSpace
+from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
 
 VIOLATION_COLOR = "#d62728"
 _CELL_TEXT = {
@@ -145,7 +145,7 @@ def plot_two_state_confusion(
     unit: str = "FLOPs",
     ax: Axes | None = None,
 ) -> Figure:
-    """Fig. 1 from data: the 2 x 2 table of :func:`adaptlib.alpha.two_state_table` as a heatmap.
+    """Fig. 1 from data: the 2 x 2 table of :func:`adaptlib.analysis.oracle_agent.two_state_table` as a heatmap.
 
     Rows: the small state ``small`` right / wrong; columns: the large state ``large`` right /
     wrong. Each cell shows its name, count and share, and what the oracle pays per instance
@@ -155,7 +155,7 @@ def plot_two_state_confusion(
     needed = {"cell", "count", "probability", "oracle_cost", "oracle_state"}
     if not needed <= set(table.columns) or set(table["cell"]) != {"CC", "CI", "IC", "II"}:
         raise ValueError(
-            "table must come from adaptlib.alpha.two_state_table (cells CC, CI, IC, II)"
+            "table must come from adaptlib.analysis.oracle_agent.two_state_table (cells CC, CI, IC, II)"
         )
     fig, ax = _axes(ax, (5.6, 4.4))
     cells = table.set_index("cell")
@@ -232,7 +232,7 @@ def plot_alpha_profiles(
 ) -> Figure:
     """Fig. 2: alpha_i against the state index i, one hue per family, with interval bars.
 
-    ``profiles`` is the long frame of :func:`adaptlib.alpha.flatness_table` (columns
+    ``profiles`` is the long frame of :func:`adaptlib.analysis.alpha_profiles.flatness_table` (columns
     ``family``, ``index``, ``alpha``, ``low``, ``high``). When ``summary`` (its second frame) is
     given, each family's least-squares line is drawn dashed over the states it was fitted on.
     Families are shifted slightly along x so that their bars do not hide each other.
@@ -242,7 +242,7 @@ def plot_alpha_profiles(
     if missing:
         raise ValueError(
             f"profiles lacks column(s) {', '.join(sorted(missing))}; "
-            "use adaptlib.alpha.flatness_table"
+            "use adaptlib.analysis.alpha_profiles.flatness_table"
         )
     families: Sequence[str] = list(dict.fromkeys(profiles["family"]))
     fig, ax = _axes(ax, (7.0, 4.2))

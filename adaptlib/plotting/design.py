@@ -14,10 +14,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .. import design
-from ..bounds import eq9_conservative
-from ..states import StateSpace
-from .style import colors, finish, log_cost_axis, new_figure
+from adaptlib.analysis import (
+    adaptation_costs,
+    continuous_adaptation,
+    design_spaces,
+    state_selection,
+)
+from adaptlib.core.bounds import eq9_conservative
+from adaptlib.core.states import StateSpace
+from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
 
 ADDED_COLOR = "#d62728"  # the red dot of Fig. 6
 GREY = "0.6"
@@ -34,8 +39,8 @@ def plot_selection_curves(panels: Mapping[str, Mapping[str, pd.DataFrame]],
     Algorithm 1 (dashed, crosses), one colour per space; open squares where brute force
     confirmed the exact value.
 
-    ``panels`` maps a panel label to {space label: :func:`adaptlib.design.selection_curve`};
-    ``checks`` maps a space label to its :func:`adaptlib.design.brute_force_check`.
+    ``panels`` maps a panel label to {space label: :func:`adaptlib.analysis.state_selection.selection_curve`};
+    ``checks`` maps a space label to its :func:`adaptlib.analysis.state_selection.brute_force_check`.
     """
     if not panels:
         raise ValueError("panels is empty; give at least one panel of selection curves")
@@ -73,7 +78,7 @@ def plot_selection_curves(panels: Mapping[str, Mapping[str, pd.DataFrame]],
 def plot_selections(space: StateSpace, path: pd.DataFrame, unit: str, *, ncols: int = 3) -> Figure:
     """Fig. 6: the chosen states for each size on the accuracy-cost plane, one panel per k,
     the whole space in grey; the red dot marks the state that adds most over the next smaller
-    subset (``added`` of :func:`adaptlib.design.selection_path`)."""
+    subset (``added`` of :func:`adaptlib.analysis.state_selection.selection_path`)."""
     if path.empty:
         raise ValueError("path is empty; give selection_path(space, k_max) with k_max >= 2")
     n = len(path)
@@ -104,8 +109,8 @@ def plot_eq10_contributions(space: StateSpace, unit: str, *, names: Sequence[str
     """Eq. 10 as a waterfall: the first bar is the dynamic-range bound R_1 + (A_N - A_1)(R_N - R_1)
     (Eq. 15), each next bar what state i takes off it, (A_i - A_{i-1})(R_N - R_i), down to
     the alpha = 1 bound (last bar)."""
-    table = design.eq10_contributions(space)
-    labels = list(names if names is not None else design.short_names(space.names))[1:]
+    table = state_selection.eq10_contributions(space)
+    labels = list(names if names is not None else design_spaces.short_names(space.names))[1:]
     start = float(table["bound_after"].iloc[0] + table["saving"].iloc[0])
     final = eq9_conservative(space).cost
     n = len(table)
@@ -131,7 +136,7 @@ def plot_envelope_curves(space: StateSpace, unit: str) -> Figure:
     for color, (interp, label) in zip(colors(3), (("step", "step (Eq. 9)"),
                                                   ("linear", "linear in cost"),
                                                   ("log", "linear in log cost"))):
-        ax.plot(grid, 100 * design.accuracy_curve(space, grid, interp), color=color, lw=1.3,
+        ax.plot(grid, 100 * continuous_adaptation.accuracy_curve(space, grid, interp), color=color, lw=1.3,
                 label=label)
     ax.plot(space.costs, 100 * space.accuracies, "o", color="0.2", markersize=3, label="states")
     log_cost_axis(ax, unit)
@@ -142,8 +147,8 @@ def plot_envelope_curves(space: StateSpace, unit: str) -> Figure:
 
 def plot_continuum_approach(curve: pd.DataFrame, approaches: Mapping[str, pd.DataFrame]) -> Figure:
     """R_ratio against the number of states: the exact best k-subsets of the real states
-    (``curve``, :func:`adaptlib.design.selection_curve`), then the space refined with virtual
-    states on each interpolated curve (``approaches``, :func:`adaptlib.design.continuum_approach`),
+    (``curve``, :func:`adaptlib.analysis.state_selection.selection_curve`), then the space refined with virtual
+    states on each interpolated curve (``approaches``, :func:`adaptlib.analysis.continuous_adaptation.continuum_approach`),
     with Eq. 11 of each interpolation as a dotted line."""
     fig, ax = new_figure(width=6.4, height=3.8)
     exact = curve[curve["algorithm"] == "exact"].sort_values("k")
@@ -165,7 +170,7 @@ def plot_continuum_approach(curve: pd.DataFrame, approaches: Mapping[str, pd.Dat
 
 def plot_break_even(table: pd.DataFrame) -> Figure:
     """Where adaptation stops paying, for every space on one unit-free plane: the line
-    beta_0 / R_N + (1 + beta_1) / R_ratio = 1 (:func:`adaptlib.design.break_even`); below a
+    beta_0 / R_N + (1 + beta_1) / R_ratio = 1 (:func:`adaptlib.analysis.adaptation_costs.break_even`); below a
     line the adaptive system still costs less than its largest state alone."""
     fig, ax = new_figure(width=6.4, height=4.2)
     x = np.linspace(0.0, 1.0, 1001)
@@ -187,7 +192,7 @@ def plot_overhead_curves(space: StateSpace, unit: str, beta0: Sequence[float]) -
     per beta_0 (in the space's cost unit); the dashed line R'_ratio = 1 is break-even."""
     fig, ax = new_figure(width=6.4, height=3.8)
     beta1 = np.geomspace(1e-3, 1e3, 300)
-    grid = design.overhead_ratios(space, beta0, beta1)
+    grid = adaptation_costs.overhead_ratios(space, beta0, beta1)
     for color, (b0, rows) in zip(colors(len(beta0)), grid.groupby("beta0", sort=True)):
         ax.plot(rows["beta1"], rows["r_ratio"], color=color, label=rf"$\beta_0$ = {b0:g} {unit}")
     ax.axhline(1.0, color="0.3", ls="--", lw=1, label="break-even")

@@ -9,7 +9,7 @@ For a family with per-instance correctness the figure shows, on the accuracy-cos
 - the exact oracle (Definition 2.1, Eq. 4-5) with bootstrap intervals of its cost and accuracy;
 - the region of operating points an adaptive agent can reach.
 
-The numbers come from :mod:`adaptlib.empirical`; this module only draws them.
+The numbers come from :mod:`adaptlib.analysis.empirical_bounds`; this module only draws them.
 """
 from __future__ import annotations
 
@@ -23,12 +23,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from ..bounds import eq8_constant_alpha, eq9_conservative
-from ..empirical import EmpiricalBounds, constant_alpha_line, constant_alpha_segment, guaranteed_region
-from ..states import StateSpace
-from .style import colors, finish, log_cost_axis, new_figure
-
-
+from adaptlib.analysis.empirical_bounds import (
+    EmpiricalBounds,
+    constant_alpha_line,
+    constant_alpha_segment,
+    guaranteed_region,
+)
+from adaptlib.core.bounds import eq8_constant_alpha, eq9_conservative
+from adaptlib.core.states import StateSpace
+from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
 
 # ------------------------------------------------------------------ the reachable region
 

@@ -5,9 +5,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from ..selection import Selection
-from ..states import StateSpace
-from .style import colors, finish, new_figure
+from adaptlib.core.selection import Selection
+from adaptlib.core.states import StateSpace
+from adaptlib.plotting.style import colors, finish, new_figure
 
 
 def plot_step_and_linear(space: StateSpace, unit: str) -> Figure:

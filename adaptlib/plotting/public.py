@@ -15,9 +15,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..states import StateSpace
-from ..table1 import CONTEXT, ENVELOPE_KEYS, TABLE1_KEYS, convert_costs
-from .style import colors, finish, log_cost_axis, new_figure
+from adaptlib.analysis.public_bounds import (
+    CONTEXT,
+    ENVELOPE_KEYS,
+    TABLE1_KEYS,
+    convert_costs,
+)
+from adaptlib.core.states import StateSpace
+from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
 
 ENVELOPE_COLOR = "0.45"
 CONSERVATIVE_MARKER = "*"
@@ -43,9 +48,9 @@ def plot_public_bounds(
 ) -> Figure:
     """Fig. 3 (a) or (b): accuracy (%) against cost (log axis) for one context.
 
-    ``reproduced`` is :func:`adaptlib.table1.reproduce_table1` (rows by key), ``spaces`` the
-    matching :func:`adaptlib.table1.table1_spaces`; ``printed`` (optional) the paper's Table 1
-    (:func:`adaptlib.public.paper_table1`), whose points are drawn hollow, converted to the
+    ``reproduced`` is :func:`adaptlib.analysis.public_bounds.reproduce_table1` (rows by key), ``spaces`` the
+    matching :func:`adaptlib.analysis.public_bounds.table1_spaces`; ``printed`` (optional) the paper's Table 1
+    (:func:`adaptlib.datasets.public.paper_table1`), whose points are drawn hollow, converted to the
     reproduced cost unit. The envelope is grey; families take the book's palette.
     """
     keys = context_keys(context)

@@ -1,0 +1,456 @@
+"""Table 1 of the paper (Sec. 3.2-3.3): opportunity bounds of public model families.
+
+Three things, kept apart so that a reader can see which number comes from where:
+
+- :func:`table1_row` / :func:`reproduce_table1`: every column of Table 1 computed from a
+  :class:`~adaptlib.StateSpace`: the conservative bound (alpha = 1, Eq. 9) and the optimistic
+  one (constant alpha = alpha_min, Eq. 8), with the gains dR, R_ratio and dA of Sec. 3. The
+  spaces come from ``data/`` through :mod:`adaptlib.datasets.public`.
+- :func:`check_paper_table1`: the paper's derived columns (dR, R_ratio, A_oracle, dA)
+  recomputed from the paper's *own* printed inputs (R_N, A_N, alpha_min and R_oracle, which
+  needs every state and is therefore an input), with the range the two-decimal rounding of
+  those inputs allows; a printed value outside it is flagged. :func:`eq8_line_check` tests
+  the printed R_oracle(alpha_min) against the straight line of Eq. 8.
+- :func:`compare_table1` and :func:`side_by_side`: reproduced against printed, in the printed
+  unit, with the differences.
+
+Column names follow ``data/paper_table1.csv``: accuracies in percent (``_pct``), costs in the
+row's ``cost_unit``, suffix ``_a1`` for alpha = 1 and ``_amin`` for alpha = alpha_min.
+"""
+from __future__ import annotations
+
+from itertools import product
+from os import PathLike
+from pathlib import Path
+from typing import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from adaptlib.core.bounds import eq8_constant_alpha, eq9_conservative, gains
+from adaptlib.core.states import StateSpace
+from adaptlib.datasets import public
+
+# The paper's row order: ImageNet families, ImageNet SOTA, HellaSwag families, HellaSwag SOTA.
+TABLE1_KEYS: tuple[str, ...] = ("efficientnet", "vit", "imagenet", "pythia", "llama2", "hellaswag")
+ENVELOPE_KEYS: tuple[str, ...] = public.ENVELOPES
+CONTEXT = {"efficientnet": "ImageNet", "vit": "ImageNet", "imagenet": "ImageNet",
+           "pythia": "HellaSwag", "llama2": "HellaSwag", "hellaswag": "HellaSwag"}
+LABEL = {**public.FAMILY_LABELS, "imagenet": "SOTA", "hellaswag": "SOTA"}
+
+CONSERVATIVE_COLUMNS = ("A_N_pct", "R_1", "R_N", "R_oracle_a1", "dR_a1", "R_ratio_a1")
+OPTIMISTIC_COLUMNS = ("alpha_min", "A_oracle_amin_pct", "dA_amin_pct", "R_oracle_amin", "dR_amin",
+                      "R_ratio_amin")
+COLUMNS = CONSERVATIVE_COLUMNS + OPTIMISTIC_COLUMNS
+COST_COLUMNS = ("R_1", "R_N", "R_oracle_a1", "dR_a1", "R_oracle_amin", "dR_amin")
+# Headers as the paper prints them; {unit} is the row's cost unit.
+HEADERS = {
+    "A_N_pct": "A_N (%)", "R_1": "R_1", "R_N": "R_N", "R_oracle_a1": "R_oracle (a=1)",
+    "dR_a1": "dR (a=1)", "R_ratio_a1": "R_ratio (a=1)", "alpha_min": "alpha_min",
+    "A_oracle_amin_pct": "A_oracle (a_min, %)", "dA_amin_pct": "dA (a_min, %)",
+    "R_oracle_amin": "R_oracle (a_min)", "dR_amin": "dR (a_min)", "R_ratio_amin": "R_ratio (a_min)",
+}
+PRINTED_DECIMALS = 2  # the paper prints every cell of Table 1 with two decimals
+# Giga-operations per unit, in FLOPs: a multiply-accumulate is two FLOPs (data/README.md).
+FLOPS_PER_UNIT = {"GFLOPs": 1.0, "GMACs": 2.0}
+# The book's default accuracy per family where data/ holds several (others: the loader's).
+# Llama-2: the Llama 2 paper's 0-shot HellaSwag accuracy. The paper's A_N (83.79%) is closer to
+# it (85.3%) than to the leaderboard's 10-shot (87.33%), and so is the paper's R_ratio.
+BOOK_ACCURACY_SOURCE = {"llama2": "llama2-paper-0shot"}
+
+
+def table1_row(space: StateSpace, alpha_min: float | None = None) -> dict[str, float]:
+    """Every column of Table 1 for one monotone state space (costs in the space's unit).
+
+    Conservative columns: A_N, R_1, R_N and the alpha = 1 bound of Eq. 9 with its gains
+    dR = R_N - R_oracle and R_ratio = R_N / R_oracle. Optimistic columns (NaN when
+    ``alpha_min`` is None, as for the paper's SOTA rows): Eq. 8 with constant alpha = alpha_min,
+    A_oracle = 1 - alpha_min (1 - A_N), dA = A_oracle - A_N, and the cost gains.
+    """
+    conservative = eq9_conservative(space)  # refuses a space that breaks Eq. 3
+    gain = gains(conservative, space)
+    row = {
+        "A_N_pct": 100.0 * float(space.accuracies[-1]),
+        "R_1": float(space.costs[0]),
+        "R_N": float(space.costs[-1]),
+        "R_oracle_a1": conservative.cost,
+        "dR_a1": gain.delta_r,
+        "R_ratio_a1": gain.r_ratio,
+    }
+    if alpha_min is None:
+        return row | {column: float("nan") for column in OPTIMISTIC_COLUMNS}
+    optimistic = eq8_constant_alpha(space, alpha_min)
+    gain = gains(optimistic, space)
+    return row | {
+        "alpha_min": float(alpha_min),
+        "A_oracle_amin_pct": 100.0 * optimistic.accuracy,
+        "dA_amin_pct": 100.0 * gain.delta_a,
+        "R_oracle_amin": optimistic.cost,
+        "dR_amin": gain.delta_r,
+        "R_ratio_amin": gain.r_ratio,
+    }
+
+
+def load_space(key: str, *, accuracy_source: str | None = None, pool: str | None = None) -> StateSpace:
+    """The state space behind one row of Table 1, as stored in ``data/`` (nothing dropped).
+
+    ``key``: a family of :data:`adaptlib.datasets.public.FAMILIES` (``accuracy_source`` applies) or an
+    envelope of :data:`adaptlib.datasets.public.ENVELOPES` (``pool`` applies).
+    """
+    _check_key(key)
+    if key in ENVELOPE_KEYS:
+        return public.load_envelope(key, pool)
+    return public.load_family(key, accuracy_source)
+
+
+def prepare_space(space: StateSpace, *, drop_dominated: bool, name: str = "the family") -> StateSpace:
+    """The space the bounds use: dominated states dropped (``space.pareto()``), or kept as is.
+
+    Kept states must satisfy Eq. 3 (accuracy non-decreasing with cost): the closed forms of
+    Eq. 8-9 assume it, so a space that breaks it is refused with the state that breaks it.
+    """
+    if not isinstance(drop_dominated, bool):
+        raise ValueError(f"drop_dominated must be True or False; got {drop_dominated!r}")
+    if drop_dominated:
+        return space.pareto()
+    report = space.assumptions()
+    if not report.accuracies_monotone:
+        first = next(v for v in report.violations if v.startswith("Eq. 3"))
+        raise ValueError(f"{name}: {first}; the bounds of Eq. 8-9 assume Eq. 3, so set "
+                         "drop_dominated=True to drop the dominated states first")
+    return space
+
+
+def table1_spaces(
+    *,
+    accuracy_source: Mapping[str, str] | None = None,
+    pool: Mapping[str, str] | None = None,
+    drop_dominated: bool = True,
+) -> dict[str, StateSpace]:
+    """The state space of every row of Table 1 (key -> space) as the bounds use it.
+
+    ``accuracy_source``: per family, one of :func:`adaptlib.datasets.public.accuracy_sources` (missing
+    families take :data:`BOOK_ACCURACY_SOURCE`, then the loader's default). ``pool``: per
+    envelope, one of :func:`adaptlib.datasets.public.envelope_pools`. ``drop_dominated``: see
+    :func:`prepare_space`.
+    """
+    return {key: space for key, (_, space) in
+            _spaces(accuracy_source, pool, drop_dominated).items()}
+
+
+def reproduce_table1(
+    alpha_min: Mapping[str, float] | None = None,
+    *,
+    accuracy_source: Mapping[str, str] | None = None,
+    pool: Mapping[str, str] | None = None,
+    drop_dominated: bool = True,
+) -> pd.DataFrame:
+    """Table 1 recomputed from ``data/``: one row per key of :data:`TABLE1_KEYS`.
+
+    ``alpha_min``: the optimistic constant per family (missing families take the paper's value,
+    :func:`adaptlib.datasets.public.paper_alpha_min`); envelopes have none. The other arguments choose
+    the data as in :func:`table1_spaces`.
+
+    Besides :data:`COLUMNS` each row names its ``cost_unit``, the states used (``n_states``,
+    ``first_state``, ``last_state``), how many were dropped, and the data choices made.
+    """
+    alphas = _alpha_min_choice(alpha_min)
+    rows = []
+    for key, (stored, space) in _spaces(accuracy_source, pool, drop_dominated).items():
+        row = {"key": key, "context": CONTEXT[key], "family": LABEL[key]}
+        row |= table1_row(space, alphas.get(key))
+        row |= {
+            "cost_unit": public.cost_unit(key),
+            "n_states": len(space),
+            "n_dropped": len(stored) - len(space),
+            "first_state": space.names[0],
+            "last_state": space.names[-1],
+        }
+        rows.append(row)
+    frame = pd.DataFrame(rows).set_index("key")
+    choices = data_choices(accuracy_source=accuracy_source, pool=pool)
+    frame["accuracy_source"] = [choices.get(k, "") if k in public.FAMILIES else "" for k in frame.index]
+    frame["pool"] = [choices.get(k, "") if k in ENVELOPE_KEYS else "" for k in frame.index]
+    return frame
+
+
+def data_choices(*, accuracy_source: Mapping[str, str] | None = None,
+                 pool: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The accuracy source of each family and the pool of each envelope that
+    :func:`table1_spaces` uses for these arguments (key -> choice)."""
+    sources = {**BOOK_ACCURACY_SOURCE, **_mapping("accuracy_source", accuracy_source, public.FAMILIES)}
+    pools = _mapping("pool", pool, ENVELOPE_KEYS)
+    chosen = {key: sources.get(key) or public.accuracy_sources(key)[0] for key in public.FAMILIES}
+    chosen |= {key: pools.get(key) or public.envelope_pools(key)[0] for key in ENVELOPE_KEYS}
+    return chosen
+
+
+def _spaces(accuracy_source, pool, drop_dominated) -> dict[str, tuple[StateSpace, StateSpace]]:
+    """key -> (the space as stored in data/, the space the bounds use)."""
+    choices = data_choices(accuracy_source=accuracy_source, pool=pool)
+    out = {}
+    for key in TABLE1_KEYS:
+        choice = {"pool": choices[key]} if key in ENVELOPE_KEYS else {"accuracy_source": choices[key]}
+        stored = load_space(key, **choice)
+        out[key] = (stored, prepare_space(stored, drop_dominated=drop_dominated,
+                                          name=f"{LABEL[key]} ({key})"))
+    return out
+
+
+def convert_costs(values, from_unit: str, to_unit: str) -> np.ndarray:
+    """Costs from one unit to another: one GMAC (multiply-accumulate) is two GFLOPs."""
+    for name, unit in (("from_unit", from_unit), ("to_unit", to_unit)):
+        if unit not in FLOPS_PER_UNIT:
+            raise ValueError(f"{name}: unknown cost unit {unit!r}; accepted: {', '.join(FLOPS_PER_UNIT)}")
+    return np.asarray(values, dtype=float) * FLOPS_PER_UNIT[from_unit] / FLOPS_PER_UNIT[to_unit]
+
+
+def compare_table1(reproduced: pd.DataFrame, printed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Reproduced against printed, one row per (family, column), in the printed cost unit.
+
+    Columns: ``key``, ``family``, ``column``, ``unit`` (percent, the cost unit, ``x`` for ratios
+    or ``-`` for alpha), ``reproduced``, ``paper``, ``difference`` (reproduced - paper) and
+    ``relative`` (difference / paper). Cells empty on both sides (SOTA alpha) are left out.
+    """
+    aligned = _aligned(reproduced, printed)
+    records = []
+    for key, row in aligned.iterrows():
+        for column in COLUMNS:
+            mine, theirs = row[f"{column}_reproduced"], row[f"{column}_paper"]
+            if np.isnan(mine) and np.isnan(theirs):
+                continue
+            records.append({
+                "key": key, "family": f"{row['context']} {row['family']}", "column": column,
+                "unit": _unit(column, row["cost_unit"]), "reproduced": mine, "paper": theirs,
+                "difference": mine - theirs, "relative": (mine - theirs) / theirs,
+            })
+    return pd.DataFrame(records)
+
+
+def side_by_side(
+    reproduced: pd.DataFrame,
+    printed: pd.DataFrame | None = None,
+    flags: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Table 1 in one wide frame, one row per family: for each column ``<column>_reproduced``,
+    ``<column>_paper`` and ``<column>_difference`` (costs in the printed unit, ``cost_unit``),
+    the data choices behind the reproduced row, and ``paper_flags``: the printed cells that
+    the paper's own inputs do not give (from :func:`check_paper_table1`, computed if not given)."""
+    aligned = _aligned(reproduced, printed)
+    flags = check_paper_table1(printed) if flags is None else flags
+    flagged = flags[flags["flagged"]].groupby("key")["column"].agg(";".join)
+    out = aligned[["context", "family", "cost_unit"]].copy()
+    for column in COLUMNS:
+        out[f"{column}_reproduced"] = aligned[f"{column}_reproduced"]
+        out[f"{column}_paper"] = aligned[f"{column}_paper"]
+        out[f"{column}_difference"] = aligned[f"{column}_reproduced"] - aligned[f"{column}_paper"]
+    for column in ("n_states", "n_dropped", "first_state", "last_state", "accuracy_source", "pool"):
+        out[column] = reproduced.loc[out.index, column]
+    out["paper_flags"] = [flagged.get(key, "") for key in out.index]
+    return out
+
+
+def paper_layout(wide: pd.DataFrame) -> pd.DataFrame:
+    """Table 1 in the paper's layout from :func:`side_by_side`: one block of three lines per
+    family (``reproduced``, ``paper``, ``difference``), the twelve columns as the paper orders
+    them, headed as it heads them."""
+    blocks = []
+    for line in ("reproduced", "paper", "difference"):
+        block = wide[[f"{c}_{line}" for c in COLUMNS]].copy()
+        block.columns = [HEADERS[c] for c in COLUMNS]
+        block.insert(0, "cost unit", wide["cost_unit"])
+        block["values"] = line
+        blocks.append(block.reset_index())
+    order = {key: i for i, key in enumerate(wide.index)}
+    out = pd.concat(blocks, ignore_index=True)
+    out["_row"], out["_line"] = out["key"].map(order), out["values"].map({"reproduced": 0, "paper": 1, "difference": 2})
+    out = out.sort_values(["_row", "_line"]).drop(columns=["_row", "_line"])
+    out["family"] = [f"{wide.loc[k, 'context']} {wide.loc[k, 'family']}" for k in out["key"]]
+    return out.drop(columns="key").set_index(["family", "values"])
+
+
+def alternatives(alpha_min: Mapping[str, float] | None = None, *, drop_dominated: bool = True) -> pd.DataFrame:
+    """Every data choice ``data/`` offers, one row per (key, choice): the accuracy sources of
+    each family and the pools of each envelope, with A_N, R_1, R_N, the alpha = 1 bound and
+    its R_ratio, and (families) the alpha_min bound and its R_ratio."""
+    alphas = _alpha_min_choice(alpha_min)
+    records = []
+    for key in TABLE1_KEYS:
+        is_envelope = key in ENVELOPE_KEYS
+        options = public.envelope_pools(key) if is_envelope else public.accuracy_sources(key)
+        for option in options:
+            choice = {"pool": option} if is_envelope else {"accuracy_source": option}
+            space = prepare_space(load_space(key, **choice), drop_dominated=drop_dominated, name=key)
+            row = table1_row(space, alphas.get(key))
+            records.append({"key": key, "choice": option, "n_states": len(space),
+                            **{c: row[c] for c in ("A_N_pct", "R_1", "R_N", "R_oracle_a1", "R_ratio_a1",
+                                                   "R_oracle_amin", "R_ratio_amin")},
+                            "cost_unit": public.cost_unit(key)})
+    return pd.DataFrame(records).set_index(["key", "choice"])
+
+
+def write_table_csv(frame: pd.DataFrame, path: str | PathLike) -> Path:
+    """Write ``frame`` (index included) to ``path`` (ten significant digits), creating folders."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise ValueError(f"table path {str(path)!r} must end in .csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, float_format="%.10g", lineterminator="\n")
+    return path
+
+
+# ------------------------------------------------------------ the paper against its own inputs
+
+def _ratio(r_n, r_oracle):
+    return r_n / r_oracle
+
+
+def _gain(r_n, r_oracle):
+    return r_n - r_oracle
+
+
+def _accuracy(a_n, alpha):
+    return 100.0 - alpha * (100.0 - a_n)
+
+
+def _accuracy_gain(a_n, alpha):
+    return (1.0 - alpha) * (100.0 - a_n)
+
+
+# column -> (inputs, formula on the inputs, the formula in words)
+DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., float], str]] = {
+    "dR_a1": (("R_N", "R_oracle_a1"), _gain, "R_N - R_oracle(a=1)"),
+    "R_ratio_a1": (("R_N", "R_oracle_a1"), _ratio, "R_N / R_oracle(a=1)"),
+    "A_oracle_amin_pct": (("A_N_pct", "alpha_min"), _accuracy, "1 - alpha_min (1 - A_N)  (Eq. 8)"),
+    "dA_amin_pct": (("A_N_pct", "alpha_min"), _accuracy_gain, "(1 - alpha_min)(1 - A_N)  (Eq. 8)"),
+    "dR_amin": (("R_N", "R_oracle_amin"), _gain, "R_N - R_oracle(a_min)"),
+    "R_ratio_amin": (("R_N", "R_oracle_amin"), _ratio, "R_N / R_oracle(a_min)"),
+}
+
+
+def rounding_range(formula: Callable[..., float], values: tuple[float, ...],
+                   half_unit: float) -> tuple[float, float]:
+    """The range of ``formula`` when each input may lie anywhere within +- ``half_unit`` of the
+    printed value (the inputs were rounded). Exact for formulas monotone in each input on that
+    box (all of :data:`DERIVED`): the extremes sit at its corners."""
+    corners = np.array(list(product((-half_unit, half_unit), repeat=len(values))))
+    results = formula(*(np.asarray(values, float)[None, :] + corners).T)
+    return float(np.min(results)), float(np.max(results))
+
+
+def check_paper_table1(printed: pd.DataFrame | None = None,
+                       decimals: int = PRINTED_DECIMALS) -> pd.DataFrame:
+    """Recompute the paper's derived columns of Table 1 from its own printed inputs.
+
+    For each row and each column of :data:`DERIVED` whose inputs are printed: ``recomputed``
+    from the printed inputs at face value, and ``low``/``high``, the range it can take when
+    each input is anywhere within its rounding (half a unit of the last printed digit). A
+    printed value is ``consistent`` when its own rounding interval meets that range, and
+    ``flagged`` otherwise: its inputs do not give it. ``excess`` is how far outside it lies.
+    R_oracle itself is an input: it needs every state of the family, not just R_1, R_N, A_N.
+    """
+    table = public.paper_table1() if printed is None else printed
+    half = 0.5 * 10.0 ** -int(decimals)
+    records = []
+    for _, row in table.iterrows():
+        for column, (inputs, formula, words) in DERIVED.items():
+            values = tuple(float(row[name]) for name in inputs)
+            if any(np.isnan(values)) or np.isnan(float(row[column])):
+                continue
+            low, high = rounding_range(formula, values, half)
+            shown = float(row[column])
+            excess = max(low - (shown + half), (shown - half) - high, 0.0)
+            records.append({
+                "key": row["key"], "family": f"{row['context']} {row['family']}", "column": column,
+                "formula": words, "inputs": ", ".join(f"{n} = {v:g}" for n, v in zip(inputs, values)),
+                "paper": shown, "recomputed": float(formula(*values)), "low": low, "high": high,
+                "excess": excess, "consistent": excess == 0.0, "flagged": excess > 0.0,
+            })
+    return pd.DataFrame(records)
+
+
+def eq8_line_check(printed: pd.DataFrame | None = None,
+                   spaces: Mapping[str, StateSpace] | None = None) -> pd.DataFrame:
+    """Is the printed R_oracle(alpha_min) on the straight line of Eq. 8?
+
+    Eq. 8 is linear in alpha: R(alpha) = R(0) + alpha [R(1) - R(0)] with
+    R(0) = R_1 + (R_2 - R_1)(1 - A_1). From the two printed costs, the line's R(0) is implied:
+    ``R0_implied`` = [R(a_min) - a_min R(1)] / (1 - a_min). R(0) needs R_2 and A_1, which the
+    paper does not print; ``R0_public`` takes them from the public family in ``spaces`` (default:
+    :func:`table1_spaces`), and ``R_oracle_amin_line`` = R0_public + a_min [R(1) -
+    R0_public] is the printed R(1) carried along that line. ``alpha_from_A_oracle`` is the
+    alpha_min the printed A_oracle implies, (1 - A_oracle) / (1 - A_N).
+    """
+    table = (public.paper_table1() if printed is None else printed).set_index("key")
+    spaces = table1_spaces() if spaces is None else spaces
+    records = []
+    for key in public.FAMILIES:
+        row = table.loc[key]
+        space = spaces[key].pareto()
+        r, a = space.costs, space.accuracies
+        alpha, r1, ra = float(row["alpha_min"]), float(row["R_oracle_a1"]), float(row["R_oracle_amin"])
+        r0_public = float(r[0] + (r[1] - r[0]) * (1.0 - a[0]))
+        line = r0_public + alpha * (r1 - r0_public)
+        records.append({
+            "key": key, "family": f"{row['context']} {row['family']}", "alpha_min": alpha,
+            "alpha_from_A_oracle": (100.0 - float(row["A_oracle_amin_pct"])) / (100.0 - float(row["A_N_pct"])),
+            "R_oracle_a1": r1, "R_oracle_amin": ra,
+            "R0_implied": (ra - alpha * r1) / (1.0 - alpha),
+            "R0_public": r0_public, "R_oracle_amin_line": line,
+            "relative": (ra - line) / line, "cost_unit": str(row["cost_unit"]),
+        })
+    return pd.DataFrame(records).set_index("key")
+
+
+# ------------------------------------------------------------ helpers
+
+def _check_key(key: str) -> None:
+    if key not in TABLE1_KEYS:
+        raise ValueError(f"unknown Table 1 row {key!r}; accepted: {', '.join(TABLE1_KEYS)}")
+
+
+def _mapping(name: str, value: Mapping[str, str] | None, keys: tuple[str, ...]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{name} must map names ({', '.join(keys)}) to choices; got {value!r}")
+    unknown = [k for k in value if k not in keys]
+    if unknown:
+        raise ValueError(f"{name}: unknown name(s) {', '.join(map(repr, unknown))}; accepted: {', '.join(keys)}")
+    return dict(value)
+
+
+def _alpha_min_choice(alpha_min: Mapping[str, float] | None) -> dict[str, float]:
+    chosen = {key: public.paper_alpha_min(key) for key in public.FAMILIES}
+    for key, value in _mapping("alpha_min", alpha_min, public.FAMILIES).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) \
+                or not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"alpha_min[{key!r}] must be a number in [0, 1]; got {value!r}")
+        chosen[key] = float(value)
+    return chosen
+
+
+def _aligned(reproduced: pd.DataFrame, printed: pd.DataFrame | None) -> pd.DataFrame:
+    """Reproduced and printed rows side by side, reproduced costs in the printed unit."""
+    table = (public.paper_table1() if printed is None else printed).set_index("key")
+    missing = [k for k in reproduced.index if k not in table.index]
+    if missing:
+        raise ValueError(f"the printed table has no row for {', '.join(missing)}")
+    out = reproduced[["context", "family"]].copy()
+    out["cost_unit"] = [str(table.loc[k, "cost_unit"]) for k in out.index]
+    for column in COLUMNS:
+        mine = reproduced[column].to_numpy(float)
+        if column in COST_COLUMNS:
+            mine = np.array([float(convert_costs(v, u, p)) for v, u, p in
+                             zip(mine, reproduced["cost_unit"], out["cost_unit"])])
+        out[f"{column}_reproduced"] = mine
+        out[f"{column}_paper"] = table.loc[out.index, column].to_numpy(float)
+    return out
+
+
+def _unit(column: str, cost_unit: str) -> str:
+    if column.endswith("_pct"):
+        return "%"
+    if column in COST_COLUMNS:
+        return cost_unit
+    return "x" if column.startswith("R_ratio") else "-"

@@ -1,0 +1,1 @@
+"""What a chapter template calls besides the analyses: parameter checks, its inputs, glue."""

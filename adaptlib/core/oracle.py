@@ -1,0 +1,231 @@
+"""The exact Oracle Agent (Definition 2.1, Eq. 4) measured on per-instance correctness.
+
+The oracle sends each instance to the cheapest state that classifies it correctly. Everything
+the paper derives from it (P(e_i), alpha_i, R_oracle, A_oracle; Eq. 5-7) follows from one
+number per instance: the index of that first correct state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from adaptlib.core.prices import (
+    COST_MODELS,
+    NONE_CORRECT_RULES,
+    CostModel,
+    NoneCorrect,
+    paid_costs,
+    unsolved_cost,
+)
+from adaptlib.core.states import OperatingPoint, StateSpace
+
+
+@dataclass(frozen=True, eq=False)
+class OracleResult:
+    """The Oracle Agent on one data set.
+
+    ``labels[x]`` is the adaptation label of instance x (Eq. 4): the index, in cost order, of
+    the cheapest correct state, or -1 when no state is right. ``histogram[i]`` counts the
+    instances sent to state i (those with label -1 are counted in ``n_none``). ``p_e[i]`` is
+    P(e_{i+1}), the probability that states 1..i+1 are all wrong; ``alpha[i]`` is alpha_{i+1}
+    (Eq. 6), NaN for the first state and wherever state i+1 makes no error.
+    """
+
+    space: StateSpace
+    labels: np.ndarray
+    histogram: np.ndarray
+    n_none: int
+    p_e: np.ndarray
+    alpha: np.ndarray
+    cost: float
+    accuracy: float
+    none_correct: str
+    cost_model: str
+
+    @property
+    def n_instances(self) -> int:
+        return int(self.labels.shape[0])
+
+    @property
+    def point(self) -> OperatingPoint:
+        return OperatingPoint(self.cost, self.accuracy)
+
+    @property
+    def alpha_min(self) -> float:
+        """The smallest measured alpha_i, i > 1: the paper's optimistic constant (Table 1)."""
+        measured = self.alpha[1:][np.isfinite(self.alpha[1:])]
+        return float(measured.min()) if measured.size else float("nan")
+
+    def label_names(self) -> np.ndarray:
+        """Adaptation labels as state names, ``"none"`` where no state is right."""
+        names = np.array(list(self.space.names) + ["none"], dtype=object)
+        return names[self.labels]
+
+
+def first_correct(correct: np.ndarray) -> np.ndarray:
+    """Eq. 4 per instance: the column of the first True in each row, -1 for an all-False row.
+
+    Columns must already be in cost order. One argmax pass over the boolean matrix; no copy.
+    """
+    matrix = _as_bool_matrix(correct)
+    labels = np.argmax(matrix, axis=1)
+    labels[~matrix[:, 0] & (labels == 0)] = -1
+    return labels
+
+
+def correctness_from_predictions(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Correctness matrix Y_i(x) == Y_GT(x) from predicted labels (n x N) and true labels (n,)."""
+    predicted = np.asarray(predicted)
+    truth = np.asarray(truth)
+    if predicted.ndim != 2:
+        raise ValueError(
+            f"predicted labels must be a 2-D array (instances x states); got shape {predicted.shape}"
+        )
+    if truth.ndim != 1 or truth.shape[0] != predicted.shape[0]:
+        raise ValueError(
+            f"true labels must be a 1-D array with one label per instance ({predicted.shape[0]}); "
+            f"got shape {truth.shape}"
+        )
+    return predicted == truth[:, None]
+
+
+def exact_oracle(
+    correct: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str] | None = None,
+    *,
+    none_correct: NoneCorrect = "cheapest",
+    cost_model: CostModel = "routing",
+) -> OracleResult:
+    """Measure the Oracle Agent of Definition 2.1 exactly.
+
+    Parameters
+    ----------
+    correct : (n, N) array of bool (or 0/1): ``correct[x, i]`` is True when state i is right on x.
+    costs : the N state costs R_i; the state order comes from them, never from column order.
+    names : the N state names (default ``S1..SN`` in column order).
+    none_correct : what an instance no state gets right costs: ``"cheapest"`` (R_1, the paper's
+        rule in Eq. 4), ``"largest"`` (the largest state) or ``"zero"`` (dropped for free).
+    cost_model : ``"routing"`` pays only the chosen state (the paper); ``"cascade"`` pays every
+        state up to and including it (R_1 + ... + R_i), as an escalating cascade does.
+
+    Returns R_oracle and A_oracle (Eq. 5), P(e_i) and alpha_i (Eq. 6), labels and histogram.
+    """
+    _check_choice("none_correct", none_correct, NONE_CORRECT_RULES)
+    _check_choice("cost_model", cost_model, COST_MODELS)
+    matrix, space = sorted_columns(correct, costs, names)
+    n = matrix.shape[0]
+    labels = first_correct(matrix)
+    n_correct = np.count_nonzero(matrix, axis=0)
+    labels += 1  # shift in place (no copy of n labels) so that -1, none right, counts in bin 0
+    histogram = np.bincount(labels, minlength=len(space) + 1)
+    labels -= 1
+    n_none, histogram = int(histogram[0]), histogram[1:]
+    stats = oracle_statistics(histogram, n_none, n_correct, n, space.costs, none_correct, cost_model)
+    accuracies, p_e, alpha, cost, accuracy = stats
+    return OracleResult(
+        space=StateSpace(space.names, space.costs, _readonly(accuracies)),
+        labels=labels,
+        histogram=histogram,
+        n_none=n_none,
+        p_e=p_e,
+        alpha=alpha,
+        cost=float(cost),
+        accuracy=float(accuracy),
+        none_correct=none_correct,
+        cost_model=cost_model,
+    )
+
+
+def sorted_columns(
+    correct: np.ndarray, costs: Sequence[float], names: Sequence[str] | None
+) -> tuple[np.ndarray, StateSpace]:
+    """Validate a correctness matrix and put its columns in cost order (Eq. 2).
+
+    Returns the boolean matrix (the input itself when already boolean, contiguous and
+    sorted) and the state space of names and costs, without accuracies.
+    """
+    matrix = _as_bool_matrix(correct)
+    n_states = matrix.shape[1]
+    if n_states < 2:
+        raise ValueError(
+            f"the oracle needs at least two states to choose between; got {n_states} column"
+        )
+    names = [f"S{i + 1}" for i in range(n_states)] if names is None else list(names)
+    if len(names) != n_states:
+        raise ValueError(
+            f"got {len(names)} state names for a matrix with {n_states} columns; "
+            "give one name per column"
+        )
+    space = StateSpace.from_arrays(names, costs)  # validates names and costs
+    column = {name: i for i, name in enumerate(names)}  # names are unique (from_arrays checks)
+    order = np.array([column[s] for s in space.names])
+    if np.any(order != np.arange(n_states)):
+        matrix = np.ascontiguousarray(matrix[:, order])
+    return matrix, space
+
+
+def oracle_statistics(histogram, n_none, n_correct, n, state_costs, none_correct, cost_model):
+    """Eq. 5-6 from counts: P(e_i), alpha_i, R_oracle and A_oracle.
+
+    ``histogram`` (..., N) counts instances whose first correct state is i, ``n_none`` (...)
+    those no state gets right, ``n_correct`` (..., N) the instances each state gets right, out
+    of ``n`` (...). Leading dimensions broadcast (the bootstrap passes one row per replicate).
+    Returns (accuracies, p_e, alpha, cost, accuracy).
+    """
+    histogram = np.asarray(histogram, dtype=float)
+    n = np.asarray(n, dtype=float)[..., None]
+    paid = paid_costs(state_costs, cost_model)
+    none_cost = unsolved_cost(paid, none_correct)
+    cost = (histogram @ paid + np.asarray(n_none) * none_cost) / n[..., 0]
+    accuracies = np.asarray(n_correct) / n
+    # e_i: states 1..i all wrong  <=>  the first correct state comes after i (or none is right).
+    p_e = (n - np.cumsum(histogram, axis=-1)) / n
+    # From counts, as p_e: 1 - A_i can round below an equal P(e_i), which gave alpha > 1.
+    wrong = (n - np.asarray(n_correct)) / n
+    alpha = np.full(p_e.shape, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha[..., 1:] = np.where(wrong[..., 1:] > 0, p_e[..., 1:] / wrong[..., 1:], np.nan)
+    accuracy = 1.0 - np.asarray(n_none) / n[..., 0]
+    return accuracies, p_e, alpha, cost, accuracy
+
+
+def oracle_from_predictions(
+    predicted: np.ndarray,
+    truth: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str] | None = None,
+    **options,
+) -> OracleResult:
+    """:func:`exact_oracle` from predicted labels (n x N) and true labels (n,)."""
+    return exact_oracle(correctness_from_predictions(predicted, truth), costs, names, **options)
+
+
+def _as_bool_matrix(correct: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(correct)
+    if matrix.ndim != 2:
+        raise ValueError(
+            f"the correctness matrix must be 2-D (instances x states); got shape {matrix.shape}"
+        )
+    if matrix.shape[0] == 0:
+        raise ValueError("the correctness matrix has no rows; give at least one instance")
+    if matrix.dtype != bool:
+        if matrix.dtype.kind == "f" and np.isnan(matrix).any():
+            raise ValueError("the correctness matrix holds NaN; every cell must be 0 or 1")
+        if not np.isin(matrix, (0, 1)).all():
+            raise ValueError("the correctness matrix must hold only 0/1 or True/False values")
+        matrix = matrix.astype(bool)
+    return np.ascontiguousarray(matrix)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+
+def _readonly(arr: np.ndarray) -> np.ndarray:
+    arr = np.array(arr, dtype=float)
+    arr.flags.writeable = False
+    return arr
