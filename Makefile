@@ -83,7 +83,7 @@ lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[book,test,parquet]"
 	{ echo "# The pinned stack (pip constraints). Regenerate with: make lock"; \
-	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	  .lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v "^pip=="; } > requirements.lock
 	.lock-venv/bin/python tools/write_environment.py
 	rm -rf .lock-venv
 

@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog
 
 from adaptlib import StateSpace, exact_oracle
-from adaptlib.analysis.agents import Agent, cascade_choice, cascade_paid, cascade_states, compare_agents, constant_alpha_line, cross_validated_curve, fit_state_thresholds, learned_router, route_by_level, router_features, router_paid, router_probabilities, router_targets, shared_cascade, standard_agents, tuned_cascade
+from adaptlib.analysis.agents import Agent, cascade_choice, cascade_paid, cascade_states, compare_agents, constant_alpha_ends, cross_validated_curve, fit_state_thresholds, learned_router, route_by_level, router_features, router_paid, router_probabilities, router_targets, shared_cascade, standard_agents, tuned_cascade
 from adaptlib.core.frontier import Curve, above_curve, area, budget_frontier, gain_share, gain_share_at, mixing_baseline, operating_envelope
 from adaptlib.core.prices import paid_costs
 from adaptlib.analysis.budgets import folds, frontier_by_linear_program, oracle_conventions
@@ -337,7 +337,7 @@ def test_resolution_family_agents_inside_the_bounds() -> None:
 
 def test_constant_alpha_line_uses_pareto_states_when_eq3_fails() -> None:
     space = StateSpace.from_arrays(["a", "b", "c"], [1, 2, 4], [0.5, 0.9, 0.8])
-    (p0, p1), label = constant_alpha_line(space)
+    (p0, p1), label = constant_alpha_ends(space)
     assert label == "Pareto states" and p1.accuracy == pytest.approx(0.9) and p0.accuracy == 1.0
 
 

@@ -154,17 +154,17 @@ def test_eq10_contributions_add_up():
     assert close(table["share"].sum(), 1.0)
 
 
-def test_load_space_and_names():
+def test_named_spaces_and_short_names():
     for name in design_spaces.SPACES:
-        named = design_spaces.load_space(name)
+        named = design_spaces.named_space(name)
         assert named.space.assumptions().accuracies_monotone
         assert named.n_classes == design_spaces.N_CLASSES[name]
-    assert design_spaces.load_space("mixed").dropped == ("logreg", "centroid", "naive_bayes")
-    assert design_spaces.load_space("imagenet", pool="torchvision").space.costs[-1] == pytest.approx(1016.717)
+    assert design_spaces.named_space("mixed").dropped == ("logreg", "centroid", "naive_bayes")
+    assert design_spaces.named_space("imagenet", pool="torchvision").space.costs[-1] == pytest.approx(1016.717)
     with pytest.raises(ValueError, match="accepted"):
-        design_spaces.load_space("resnet")
+        design_spaces.named_space("resnet")
     with pytest.raises(ValueError, match="only applies"):
-        design_spaces.load_space("vit", pool="timm")
+        design_spaces.named_space("vit", pool="timm")
     assert design_spaces.short_names(["timm:caformer_m36.sail_in22k_ft_in1k@224",
                                "timm:caformer_m36.sail_in22k_ft_in1k_384@384",
                                "torchvision:ViT_B_16_Weights.IMAGENET1K_SWAG_E2E_V1",
@@ -298,7 +298,7 @@ def test_eq16_table_where_the_two_sides_disagree():
 
 
 def test_eq16_direct_comparison_always_sides_with_r2():
-    table = adaptation_costs.eq16_table({name: design_spaces.load_space(name) for name in design_spaces.SPACES})
+    table = adaptation_costs.eq16_table({name: design_spaces.named_space(name) for name in design_spaces.SPACES})
     assert (table["worth_it_direct"] == table["worth_it_R2"]).all()
     assert set(table.loc[table["worth_it_R2"] != table["worth_it_RN"], "key"]) == {
         "hellaswag", "pythia", "resolution"}

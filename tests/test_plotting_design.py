@@ -43,13 +43,13 @@ def test_fig5_exact_and_greedy_curves_and_brute_force_marks():
 
 def test_fig6_one_panel_per_size_and_one_red_dot_after_k2():
     path = state_selection.selection_path(SPACE, 5)
-    fig = plots.plot_selections(SPACE, path, "FLOPs", ncols=2)
+    fig = plots.plot_selection_path(SPACE, path, "FLOPs", ncols=2)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(path) == 4
     reds = [sum(line.get_color() == plots.ADDED_COLOR for line in ax.get_lines()) for ax in visible]
     assert reds == [0, 1, 1, 1]
     with pytest.raises(ValueError, match="empty"):
-        plots.plot_selections(SPACE, path.iloc[:0], "FLOPs")
+        plots.plot_selection_path(SPACE, path.iloc[:0], "FLOPs")
 
 
 def test_eq10_waterfall_starts_at_the_dynamic_range_and_ends_at_the_bound():

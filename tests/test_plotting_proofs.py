@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 from adaptlib import StateSpace, greedy_selection, optimal_selection
-from adaptlib.plotting.proofs import plot_selections, plot_step_and_linear
+from adaptlib.plotting.proofs import plot_greedy_and_optimal, plot_step_and_linear
 
 SPACE = StateSpace.from_arrays(["a", "b", "c", "d", "e"], [0.0, 1.0, 2.0, 4.0, 6.0],
                                np.array([0, 3, 4, 6, 7]) / 7)
@@ -24,7 +24,7 @@ def test_step_and_linear_shades_one_triangle_per_segment_and_zooms():
 
 def test_selections_draw_both_subsets_with_their_bounds():
     greedy, best = greedy_selection(SPACE, 4), optimal_selection(SPACE, 4)
-    fig = plot_selections(SPACE, greedy, best, "GMACs", log_cost=True)
+    fig = plot_greedy_and_optimal(SPACE, greedy, best, "GMACs", log_cost=True)
     ax = fig.axes[0]
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert any(label.startswith("greedy") and f"{greedy.point.cost:.4g}" in label for label in labels)

@@ -164,7 +164,7 @@ def test_convex_hull_and_guaranteed_region() -> None:
     assert len(hull) == 4 and {tuple(p) for p in hull} == {(0, 0), (1, 0), (1, 1), (0, 1)}
     signed_area = 0.5 * np.sum(hull[:, 0] * np.roll(hull[:, 1], -1) - np.roll(hull[:, 0], -1) * hull[:, 1])
     assert signed_area == pytest.approx(1.0)  # counter-clockwise
-    space = public.load_family("vit")
+    space = public.load_public_family("vit")
     region = EB.guaranteed_region(space)
     point = eq9_conservative(space)
     assert [point.cost, point.accuracy] in region.tolist()
@@ -206,7 +206,7 @@ def test_fig4_figures() -> None:
     assert "FLOPs" in visible[0].get_xlabel()
     with pytest.raises(ValueError, match="empty"):
         E.plot_empirical_bounds([])
-    spaces = {k: public.load_family(k) for k in public.FAMILIES}
+    spaces = {k: public.load_public_family(k) for k in public.FAMILIES}
     fig = E.plot_constant_alpha_lines(spaces, {k: public.paper_alpha_min(k) for k in spaces},
                                       {k: public.cost_unit(k) for k in spaces}, public.paper_table1())
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 4

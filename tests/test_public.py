@@ -76,7 +76,7 @@ def test_families_reproduce_the_paper_cost_range(
         family: str, r1_decimals: int, rn_decimals: int) -> None:
     printed = public.paper_table1().set_index("key").loc[family]
     for source in public.accuracy_sources(family):
-        space = public.load_family(family, source)
+        space = public.load_public_family(family, source)
         assert isinstance(space, StateSpace)
         assert round(float(space.costs[0]), r1_decimals) == printed["R_1"]
         assert round(float(space.costs[-1]), rn_decimals) == printed["R_N"]
@@ -86,7 +86,7 @@ def test_families_reproduce_the_paper_cost_range(
     ("efficientnet", 8), ("vit", 5), ("pythia", 6), ("llama2", 3)])
 def test_family_spaces_are_monotone_fractions(family: str, n_states: int) -> None:
     for source in public.accuracy_sources(family):
-        space = public.load_family(family, source)
+        space = public.load_public_family(family, source)
         assert len(space) == n_states
         assert np.all((space.accuracies > 0.2) & (space.accuracies < 1.0))
         assert space.assumptions().ok, space.assumptions().violations
@@ -188,10 +188,10 @@ def test_llm_cost_rule() -> None:
 
 
 @pytest.mark.parametrize("call, parameter", [
-    (lambda: public.load_family("resnet"), "name"),
+    (lambda: public.load_public_family("resnet"), "name"),
     (lambda: public.family_table("EfficientNet"), "name"),
-    (lambda: public.load_family("llama2", accuracy_source="5-shot"), "accuracy_source"),
-    (lambda: public.load_family("vit", accuracy_source="llama2-paper-0shot"), "accuracy_source"),
+    (lambda: public.load_public_family("llama2", accuracy_source="5-shot"), "accuracy_source"),
+    (lambda: public.load_public_family("vit", accuracy_source="llama2-paper-0shot"), "accuracy_source"),
     (lambda: public.load_envelope("cifar"), "name"),
     (lambda: public.load_envelope("imagenet", pool="paperswithcode"), "pool"),
     (lambda: public.load_envelope("hellaswag", pool="timm"), "pool"),
@@ -213,7 +213,7 @@ def test_bad_data_rows_are_reported(tmp_path, monkeypatch) -> None:
     bad.to_csv(tmp_path / "families.csv", index=False)
     monkeypatch.setattr(public, "DATA_DIR", tmp_path)
     with pytest.raises(ValueError, match=r"families.csv, line 5: column 'source' is empty"):
-        public.load_family("efficientnet")
+        public.load_public_family("efficientnet")
     bad = good.copy()
     bad.loc[0, "accuracy"] = 177.692
     bad.to_csv(tmp_path / "families.csv", index=False)

@@ -175,3 +175,24 @@ def test_parallel_run_stops_the_others_at_the_first_failure(demo_chapter, book_l
     if pid_file.is_file():  # the slow kernel had started: it must not outlive the run
         assert not _alive_after_grace(int(pid_file.read_text())), "the cancelled chapter's kernel is still running"
     assert not (tmp_path / "01_slow.ipynb").exists()
+
+
+def _exit_without_reporting(job, execution_timeout, connection):
+    """Stands in for ``runner._worker`` in the child process: exits without sending an outcome."""
+    os._exit(0 if job.chapter.slug == "01_silent" else 3)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_worker_that_exits_without_reporting_fails_its_chapter_instead_of_hanging(monkeypatch, tmp_path):
+    # The child process is spawned, so it finds this function by name in this module: no kernel starts.
+    monkeypatch.setattr(runner, "_worker", _exit_without_reporting)
+    chapters = [Chapter(slug, tmp_path / f"{slug}.ipynb") for slug in ("01_silent", "02_crashed")]
+    jobs = [runner.Job(c, {}, tmp_path / "out" / f"{c.slug}.ipynb", tmp_path / "failed" / f"{c.slug}.ipynb") for c in chapters]
+    report = runner.run_jobs(jobs, n_jobs=2, stop_on_failure=False, progress=False)
+    assert [(o.job.chapter.slug, o.status) for o in report.outcomes] == [("01_silent", "failed"), ("02_crashed", "failed")]
+    silent, crashed = (o.failure for o in report.outcomes)
+    assert (silent.ename, silent.evalue) == ("WorkerDied", "the process running it exited (code 0) without reporting an outcome")
+    assert (crashed.ename, crashed.evalue) == ("WorkerDied", "the process running it exited with code 3 without reporting an outcome")
+    assert "chapter 01_silent failed before or between cells:\n    WorkerDied: the process running it exited (code 0)" in runner.failure_message(report.outcomes[0])
+    assert not (tmp_path / "out").exists()

@@ -73,7 +73,7 @@ def test_reproduced_table_has_all_rows_and_columns() -> None:
 
 def test_reproduced_cells_follow_from_the_data() -> None:
     table = T.reproduce_table1()
-    vit = public.load_family("vit")
+    vit = public.load_public_family("vit")
     assert table.loc["vit", "R_1"] == vit.costs[0]
     assert table.loc["vit", "A_N_pct"] == pytest.approx(100 * vit.accuracies[-1])
     point = eq8_constant_alpha(vit, 0.52)

@@ -392,7 +392,7 @@ class AgentComparison:
         return self.oracle.space
 
 
-def constant_alpha_line(space: StateSpace) -> tuple[tuple[OperatingPoint, OperatingPoint], str]:
+def constant_alpha_ends(space: StateSpace) -> tuple[tuple[OperatingPoint, OperatingPoint], str]:
     """Eq. 8's end points (alpha = 0, alpha = 1); on the Pareto states when Eq. 3 fails."""
     label = "all states"
     if not space.assumptions().accuracies_monotone:
@@ -416,7 +416,7 @@ def compare_agents(correct: np.ndarray, costs: Sequence[float], names: Sequence[
         raise ValueError("give the columns in cost order (Eq. 2): the agents index states by column")
     frontier = budget_frontier(matrix, oracle.space.costs)
     baseline = mixing_baseline(oracle.space)
-    line, line_states = constant_alpha_line(oracle.space)
+    line, line_states = constant_alpha_ends(oracle.space)
     low, high = float(oracle.space.costs[0]), float(oracle.space.costs[-1])
     if scale == "log" and low <= 0:
         raise ValueError("scale='log' needs the cheapest state's cost > 0; use scale='linear'")

@@ -41,7 +41,7 @@ class NamedSpace:
     dropped: tuple[str, ...]
 
 
-def load_space(name: str, *, pool: str | None = None) -> NamedSpace:
+def named_space(name: str, *, pool: str | None = None) -> NamedSpace:
     """One of :data:`SPACES`: a public envelope (``pool`` picks its model pool, see
     :func:`adaptlib.datasets.public.envelope_pools`), a public family (default accuracy source), or a
     digits family (measured out-of-fold accuracies), with dominated states dropped."""
@@ -53,7 +53,7 @@ def load_space(name: str, *, pool: str | None = None) -> NamedSpace:
     if name in public.ENVELOPES:
         full, unit = public.load_envelope(name, pool), public.cost_unit(name)
     elif name in public.FAMILIES:
-        full, unit = public.load_family(name), public.cost_unit(name)
+        full, unit = public.load_public_family(name), public.cost_unit(name)
     else:
         full, unit = digits.load_family(name).space, "FLOPs"
     kept = full.pareto()

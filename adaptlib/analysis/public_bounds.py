@@ -91,7 +91,7 @@ def table1_row(space: StateSpace, alpha_min: float | None = None) -> dict[str, f
     }
 
 
-def load_space(key: str, *, accuracy_source: str | None = None, pool: str | None = None) -> StateSpace:
+def table1_space(key: str, *, accuracy_source: str | None = None, pool: str | None = None) -> StateSpace:
     """The state space behind one row of Table 1, as stored in ``data/`` (nothing dropped).
 
     ``key``: a family of :data:`adaptlib.datasets.public.FAMILIES` (``accuracy_source`` applies) or an
@@ -100,7 +100,7 @@ def load_space(key: str, *, accuracy_source: str | None = None, pool: str | None
     _check_key(key)
     if key in ENVELOPE_KEYS:
         return public.load_envelope(key, pool)
-    return public.load_family(key, accuracy_source)
+    return public.load_public_family(key, accuracy_source)
 
 
 def prepare_space(space: StateSpace, *, drop_dominated: bool, name: str = "the family") -> StateSpace:
@@ -191,7 +191,7 @@ def _spaces(accuracy_source, pool, drop_dominated) -> dict[str, tuple[StateSpace
     out = {}
     for key in TABLE1_KEYS:
         choice = {"pool": choices[key]} if key in ENVELOPE_KEYS else {"accuracy_source": choices[key]}
-        stored = load_space(key, **choice)
+        stored = table1_space(key, **choice)
         out[key] = (stored, prepare_space(stored, drop_dominated=drop_dominated,
                                           name=f"{LABEL[key]} ({key})"))
     return out
@@ -280,7 +280,7 @@ def alternatives(alpha_min: Mapping[str, float] | None = None, *, drop_dominated
         options = public.envelope_pools(key) if is_envelope else public.accuracy_sources(key)
         for option in options:
             choice = {"pool": option} if is_envelope else {"accuracy_source": option}
-            space = prepare_space(load_space(key, **choice), drop_dominated=drop_dominated, name=key)
+            space = prepare_space(table1_space(key, **choice), drop_dominated=drop_dominated, name=key)
             row = table1_row(space, alphas.get(key))
             records.append({"key": key, "choice": option, "n_states": len(space),
                             **{c: row[c] for c in ("A_N_pct", "R_1", "R_N", "R_oracle_a1", "R_ratio_a1",

@@ -20,7 +20,6 @@ import argparse
 import difflib
 import multiprocessing
 import os
-import queue
 import re
 import shutil
 import sys
@@ -28,7 +27,9 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -224,14 +225,15 @@ def execute(job: Job, *, execution_timeout: float | None = None) -> Outcome:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _worker(job: Job, execution_timeout: float | None, results: Any) -> None:
-    """Body of a worker process: run one chapter and report the outcome, whatever happens."""
+def _worker(job: Job, execution_timeout: float | None, connection: Connection) -> None:
+    """Body of a worker process: run one chapter and send the outcome back, whatever happens."""
     start = time.perf_counter()
     try:
         outcome = execute(job, execution_timeout=execution_timeout)
     except Exception as err:  # a bug outside the notebook: still one tidy report
         outcome = Outcome(job, "failed", time.perf_counter() - start, Failure(None, None, "", type(err).__name__, str(err)))
-    results.put(outcome)
+    connection.send(outcome)
+    connection.close()
 
 
 def _prepare_environment() -> None:
@@ -288,45 +290,71 @@ def _run_serially(jobs, finish, report, stop_on_failure, execution_timeout) -> N
             return
 
 
-def _run_in_parallel(jobs, n_jobs, finish, report, stop_on_failure, execution_timeout) -> None:
-    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
-    results = context.Queue()
-    pending = deque(jobs)
-    running: dict[str, tuple[Job, Any, float]] = {}
-    stopping = False
+def _await_outcome(process: Any, reader: Connection) -> Outcome | None:
+    """In a pool thread: the outcome the worker process sends, or None if it exits without one.
+
+    The worker holds the pipe's only write end, which closes when it exits in any way: nothing
+    waits for a result that will never come.
+    """
     try:
-        while pending or running:
-            while pending and len(running) < n_jobs and not stopping:
-                job = pending.popleft()
-                process = context.Process(target=_worker, args=(job, execution_timeout, results), daemon=True)
-                process.start()
-                running[job.chapter.slug] = (job, process, time.perf_counter())
-            try:
-                outcome = results.get(timeout=0.5)
-            except queue.Empty:
-                for slug, (job, process, started) in list(running.items()):
-                    if not process.is_alive() and process.exitcode != 0:  # died without reporting
-                        del running[slug]
-                        failure = Failure(None, None, "", "WorkerDied", f"the process running it exited with code {process.exitcode}")
-                        finish(Outcome(job, "failed", time.perf_counter() - started, failure))
-                        stopping = stopping or stop_on_failure
-                continue
-            job, process, _ = running.pop(outcome.job.chapter.slug)
-            process.join()
-            finish(outcome)
-            if outcome.status == "failed" and stop_on_failure and not stopping:
-                stopping = True
-                for slug, (other, proc, started) in list(running.items()):
-                    proc.terminate()  # the kernel notices its parent is gone and exits
-                    proc.join()
-                    del running[slug]
-                    report.outcomes.append(Outcome(other, "cancelled", time.perf_counter() - started))
-                report.outcomes.extend(Outcome(j, "not started") for j in pending)
-                pending.clear()
+        return reader.recv()
+    except (EOFError, OSError):  # exited (or was terminated) before sending all of it
+        return None
     finally:
+        reader.close()
+        process.join()
+
+
+def _run_in_parallel(jobs, n_jobs, finish, report, stop_on_failure, execution_timeout) -> None:
+    """Each chapter in a worker process of its own, waited for by one of ``n_jobs`` threads.
+
+    Only this thread starts and stops workers: a chapter starts once one has finished and its
+    outcome is handled, and a cancelled chapter's worker is terminated (its kernel notices its
+    parent is gone and exits). Not a ``ProcessPoolExecutor``: it cannot stop a running task, and a
+    worker that dies breaks the whole pool instead of failing its own chapter.
+    """
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
+    pending = deque(jobs)
+    running: dict[Future, tuple[Job, Any, float]] = {}  # -> (job, worker process, start time)
+    stopping = False
+
+    def stop() -> None:
+        nonlocal stopping
+        stopping = True
         for _, process, _ in running.values():
             process.terminate()
-            process.join()
+        report.outcomes.extend(Outcome(job, "not started") for job in pending)
+        pending.clear()
+
+    with ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="adaptlib-run") as pool:
+        try:
+            while pending or running:
+                while pending and len(running) < n_jobs and not stopping:
+                    job = pending.popleft()
+                    reader, writer = context.Pipe(duplex=False)
+                    process = context.Process(target=_worker, args=(job, execution_timeout, writer), daemon=True)
+                    started = time.perf_counter()
+                    process.start()
+                    writer.close()  # the worker's copy is now the only write end
+                    running[pool.submit(_await_outcome, process, reader)] = (job, process, started)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job, process, started = running.pop(future)
+                    outcome = future.result()
+                    if outcome is None and stopping:
+                        report.outcomes.append(Outcome(job, "cancelled", time.perf_counter() - started))
+                        continue
+                    if outcome is None:
+                        code = process.exitcode
+                        why = f"exited with code {code}" if code else "exited (code 0)"
+                        failure = Failure(None, None, "", "WorkerDied", f"the process running it {why} without reporting an outcome")
+                        outcome = Outcome(job, "failed", time.perf_counter() - started, failure)
+                    finish(outcome)
+                    if outcome.status == "failed" and stop_on_failure and not stopping:
+                        stop()
+        finally:
+            if running:  # interrupted: no worker outlives the run (the pool then waits for them)
+                stop()
 
 
 # ------------------------------------------------------------------------------ messages

@@ -136,7 +136,7 @@ def family_table(name: str, accuracy_source: str | None = None) -> pd.DataFrame:
     return chosen.sort_values("cost", kind="stable").reset_index(drop=True)
 
 
-def load_family(name: str, accuracy_source: str | None = None) -> "StateSpace":
+def load_public_family(name: str, accuracy_source: str | None = None) -> "StateSpace":
     """Family ``name`` as a :class:`~adaptlib.StateSpace` (Eq. 1-3): costs in
     :func:`cost_unit` ``(name)``, accuracies as fractions. Dominated states are kept; call
     ``.pareto()`` to drop them."""

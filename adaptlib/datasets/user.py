@@ -163,7 +163,12 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
                 "value per column on every line (look for a stray comma)"
             ) from None
         raise _unreadable(path, what, " ".join(str(err).split())) from None  # one line
-    except (OSError, ImportError) as err:
+    except ImportError:  # pandas reads Parquet through pyarrow, an optional dependency
+        raise ValueError(
+            f"{path}: reading a Parquet file needs pyarrow, which is not installed (or too old); "
+            "install the parquet extra: pip install 'adaptlib[parquet]' (or give a CSV file instead)"
+        ) from None
+    except OSError as err:
         raise _unreadable(path, what, f"{type(err).__name__}: {str(err).splitlines()[0]}", _TEXT_HINT) from None
     header = [h.strip() for h in header]
     too_long = next((i for i, h in enumerate(header) if len(h) > _MAX_NAME_LENGTH), None)

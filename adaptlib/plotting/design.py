@@ -75,7 +75,7 @@ def plot_selection_curves(panels: Mapping[str, Mapping[str, pd.DataFrame]],
     return finish(fig)
 
 
-def plot_selections(space: StateSpace, path: pd.DataFrame, unit: str, *, ncols: int = 3) -> Figure:
+def plot_selection_path(space: StateSpace, path: pd.DataFrame, unit: str, *, ncols: int = 3) -> Figure:
     """Fig. 6: the chosen states for each size on the accuracy-cost plane, one panel per k,
     the whole space in grey; the red dot marks the state that adds most over the next smaller
     subset (``added`` of :func:`adaptlib.analysis.state_selection.selection_path`)."""

@@ -34,11 +34,11 @@ def plot_step_and_linear(space: StateSpace, unit: str) -> Figure:
     return finish(fig)
 
 
-def plot_selections(space: StateSpace, greedy: Selection, optimal: Selection, unit: str,
+def plot_greedy_and_optimal(space: StateSpace, greedy: Selection, optimal: Selection, unit: str,
                     *, log_cost: bool = False) -> Figure:
     """Two subsets of the same size on the accuracy-cost plane: Algorithm 1's greedy choice and
     the optimum of the alpha = 1 bound, each drawn as the step curve whose Eq. 11 is its Eq. 9."""
-    r, acc = space.costs, space.require_accuracies("plot_selections")
+    r, acc = space.costs, space.require_accuracies("plot_greedy_and_optimal")
     greedy_color, optimal_color = colors(2)
     fig, ax = new_figure()
     ax.plot(r, acc, "o", color="0.6", ms=5, label="all states")
