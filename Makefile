@@ -17,14 +17,14 @@ SITE := _build/html/index.html
 
 TEMPLATES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 MISSING := $(patsubst book/%,notebooks/%,$(filter-out $(wildcard $(TEMPLATES:notebooks/%=book/%)),$(TEMPLATES:notebooks/%=book/%)))
-LIBRARY := $(wildcard adaptlib/*.py adaptlib/*/*.py)
+# What chapters import: every module but the book machinery (adaptlib/book/, which no chapter
+# imports) and the command on top. adaptlib.book.deps picks the chapters a change affects.
+LIBRARY := $(filter-out adaptlib/book/% adaptlib/cli.py adaptlib/report.py adaptlib/__main__.py,$(wildcard adaptlib/*.py adaptlib/*/*.py))
 DATA := $(shell find data -type f -not -name '*.md' 2>/dev/null)
 PAGES := $(wildcard book/*.md book/*.ipynb book/*.bib) _config.yml _toc.yml
 
-# Chapters to execute: all of them when the library, the data or the environment changed,
-# else only the templates that changed and those with no executed copy yet.
-OTHER_CHANGES = $(filter-out notebooks/% FORCE,$?)
-CHAPTERS_TO_RUN = $(if $(OTHER_CHANGES),--all,$(sort $(filter notebooks/%,$?) $(MISSING)))
+# Chapters to execute: those whose template, or an adaptlib module they import, changed (all of
+# them when the data or the installed stack changed), and those with no executed copy yet.
 
 TIERS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -57,10 +57,12 @@ $(INSTALLED): pyproject.toml requirements.lock
 	@touch $@
 
 $(EXECUTED): $(TEMPLATES) $(LIBRARY) $(DATA) $(INSTALLED) $(if $(MISSING),FORCE)
-	$(PY) -m adaptlib.book.runner --to-book $(CHAPTERS_TO_RUN)
+	@chapters="$$($(PY) -m adaptlib.book.deps $(filter-out FORCE,$?)) $(MISSING)"; \
+	if [ -n "$${chapters// /}" ]; then $(PY) -m adaptlib.book.runner --to-book $$chapters; \
+	else echo "no chapter imports what changed: nothing to execute"; fi
 	@mkdir -p $(@D) && touch $@
 
-$(SITE): $(EXECUTED) $(PAGES)
+$(SITE): $(EXECUTED) $(PAGES) adaptlib/book/sphinx_site.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: $(INSTALLED) $(if $(NEEDS_BROWSER),browser)

@@ -24,7 +24,7 @@ SUBCOMMANDS = {
 }
 
 # The one-line help of each subcommand in `adaptlib --help` (the same words as its module's
-# ``register``: tests/test_installed.py checks that they agree).
+# ``register``: tests/integration/test_installed.py checks that they agree).
 HELP = {
     "oracle": "exact oracle and bounds from your own correctness matrix",
     "run": "execute the book's chapters (papermill), with parameters",

@@ -4,7 +4,7 @@
 conda users get Python 3.11 and, through pip, the same pinned stack as `make book`: every
 direct dependency at the lock's version, the lock itself as constraints for the rest, and the
 book's package installed editable. Run after changing pyproject.toml or the lock (`make lock`
-does); tests/test_environment.py fails while environment.yml is out of step.
+does); tests/unit/test_environment.py fails while environment.yml is out of step.
 """
 from __future__ import annotations
 

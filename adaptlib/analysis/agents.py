@@ -22,6 +22,8 @@ thresholds were fitted without it). What each agent pays is its own accounting
 last (``"routing"``, right for nested states such as early exits whose R_i already includes
 the earlier ones); the router pays its chosen state, plus S_1 when its features include S_1's
 output.
+
+Taught in chapter 10.
 """
 from __future__ import annotations
 

@@ -19,6 +19,8 @@ that state i gets wrong, so its sampling variance shrinks as 1 / (n (1 - A_i)). 
 (``weighting="errors"``) each alpha_i is weighted by that count, so the mean becomes the pooled
 ratio sum P(e_i) / sum (1 - A_i); ``weighting="uniform"`` weights the states equally. Fitted
 values are clipped to [0, 1]. States that make no error have no alpha_i and take no part.
+
+Taught in chapter 10.
 """
 from __future__ import annotations
 

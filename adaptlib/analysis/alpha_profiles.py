@@ -12,7 +12,10 @@ seeded bootstrap intervals and summarises, per family, how flat it is:
 - :func:`fit_slope`: least-squares slope of alpha_i against the state index i, row by row;
 - :func:`flatness`: range, coefficient of variation, slope with its interval, and a verdict;
 - :func:`independent_alpha`: what alpha_i would be if the states erred independently;
-(Fig. 1 and the labels of Eq. 4 are in :mod:`adaptlib.analysis.oracle_agent`.)"""
+(Fig. 1 and the labels of Eq. 4 are in :mod:`adaptlib.analysis.oracle_agent`.)
+
+Taught in chapter 03.
+"""
 from __future__ import annotations
 
 import warnings

@@ -5,6 +5,8 @@ alone (:func:`measure`, straight from Definition 2.1), then asks adaptlib's own 
 the same quantity through the equation under test, and returns True only if they agree. The
 adaptlib functions are looked up on their modules at call time (``bounds.eq9_conservative``
 ...), so that breaking one of them in adaptlib makes the matching check return False.
+
+Taught in chapter 09.
 """
 from __future__ import annotations
 

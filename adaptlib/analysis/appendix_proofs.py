@@ -13,6 +13,8 @@ difference simplifies to exactly zero (never by comparing printed formulas):
 The formula builders (``eq5_cost`` ...) take ``n`` as an int or the symbol :data:`N` and write
 sums as ``sympy.Sum``, so one builder serves both kinds of check. Their names match the
 equation numbers of the paper; ``P(e_i)`` is the indexed symbol ``e[i]``.
+
+Taught in chapter 09.
 """
 from __future__ import annotations
 

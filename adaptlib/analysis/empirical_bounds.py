@@ -10,6 +10,8 @@ chosen in the convex hull of {(R_i, [state i is right on x])}. The set of such a
 the Minkowski average of the n per-instance hulls: a convex polygon whose top-left corner is
 the exact oracle and which holds every static state. Each hull is a trapezoid (its points lie
 on the lines y = 0 and y = 1), so the polygon comes from sorting 4n edge vectors by angle.
+
+Taught in chapter 05.
 """
 from __future__ import annotations
 

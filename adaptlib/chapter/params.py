@@ -17,7 +17,6 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from adaptlib.book.paths import REPO_ROOT
 
 
 def _show(value: Any) -> str:
@@ -92,6 +91,11 @@ def require_text(name: str, value: Any, *, allow_empty: bool = False) -> str:
     if not allow_empty and not value.strip():
         raise ValueError(f"parameter {name!r} is empty; give a non-empty string")
     return value
+
+
+# A chapter's relative input paths are read from the checkout it runs in (its templates live in
+# notebooks/ there); adaptlib.book.paths, the book machinery's copy, is not imported by chapters.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def resolve_path(value: str | PathLike) -> Path:

@@ -4,6 +4,8 @@ Resampling n instances with replacement only changes how many times each *patter
 right and wrong states occurs, and those counts are multinomial. So the matrix is reduced
 once to its distinct rows (at most 2^N, usually far fewer) and every replicate is one
 multinomial draw: the cost no longer grows with the number of instances.
+
+Taught in chapters 03 and 05.
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 Functions that assume Eq. 3 (accuracy non-decreasing with cost) refuse a space that breaks
 it; :func:`eq5_oracle` and :func:`eq7_oracle` are identities and need no such assumption.
+
+Taught in chapters 03-08 (each equation where it is derived).
 """
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 The oracle sends each instance to the cheapest state that classifies it correctly. Everything
 the paper derives from it (P(e_i), alpha_i, R_oracle, A_oracle; Eq. 5-7) follows from one
 number per instance: the index of that first correct state.
+
+Taught in chapter 02.
 """
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ For a chosen subset s_1 < ... < s_k (in cost order, s_1 = S_1 and s_k = S_N), Eq
 R_oracle = R_1 + sum_j w(s_{j-1}, s_j) with w(a, b) = (R_b - R_1)(A_b - A_a): a sum over
 neighbouring pairs. The best subset of every size is therefore a shortest path with exactly
 k nodes through the states sorted by cost, found by dynamic programming in O(k N^2).
+
+Taught in chapter 06.
 """
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Adaptation state spaces: named states with costs R_i and accuracies A_i (Sec. 2.1, Eq. 1-3)."""
+"""Adaptation state spaces: named states with costs R_i and accuracies A_i (Sec. 2.1, Eq. 1-3).
+
+Taught in chapter 01.
+"""
 from __future__ import annotations
 
 from collections import Counter
@@ -202,3 +205,15 @@ def _frozen(arr: np.ndarray) -> np.ndarray:
     arr = np.array(arr, dtype=float)
     arr.flags.writeable = False
     return arr
+
+
+def eq3_breaks(space: StateSpace) -> np.ndarray:
+    """Positions of states less accurate than the next cheaper state (each one breaks Eq. 3)."""
+    acc = space.require_accuracies("marking Eq. 3 violations")
+    return np.flatnonzero(np.diff(acc) < 0) + 1
+
+
+def pareto_dropped(space: StateSpace) -> np.ndarray:
+    """Positions of the states that :meth:`StateSpace.pareto` drops (dominated states)."""
+    kept = set(space.pareto().names)
+    return np.array([i for i, name in enumerate(space.names) if name not in kept], dtype=int)

@@ -1,4 +1,7 @@
-"""The checks every core function shares, written once: integers and monotone state spaces."""
+"""The checks every core function shares, written once: integers and monotone state spaces.
+
+Taught in every chapter, through the functions that use it.
+"""
 from __future__ import annotations
 
 import numbers

@@ -13,6 +13,8 @@ model, never timed. Conventions, used by every function below:
 - a squared Euclidean distance in d dimensions is d subtractions and d MACs: 3d FLOPs;
 - a tree's path depends on the instance; a state needs one cost, so we take its longest
   root-to-leaf path (its depth), the worst case.
+
+Taught in chapter 01.
 """
 from __future__ import annotations
 

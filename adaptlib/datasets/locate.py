@@ -1,6 +1,9 @@
 """The one place that finds the data: ``$ADAPTLIB_DATA`` if set, else the package data that is
 installed with adaptlib (the repository's ``data/`` folder, mapped to ``adaptlib.datasets.data``
-by pyproject.toml, so a clone and a wheel read the same files)."""
+by pyproject.toml, so a clone and a wheel read the same files).
+
+Taught in chapter 01.
+"""
 from __future__ import annotations
 
 import os

@@ -13,6 +13,8 @@ origin) and hands them to the rest of adaptlib:
 Units: ImageNet costs are multiply-accumulates (GMACs: torchvision and timm call them
 GFLOPs, and so does the paper), HellaSwag costs are FLOPs (GFLOPs, two per
 multiply-accumulate). :func:`cost_unit` names the unit of each family and envelope.
+
+Taught in chapters 01 and 04.
 """
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ Everything else must be identical: the files, their columns, the instance order,
 labels, the states and their costs. What the book computes from the predictions must stay
 within ``TOLERANCES``: several times the largest drift seen on any kernel, and far below what a
 real change (another model, seed, split or formula) moves.
+
+Taught in chapter 01.
 """
 from __future__ import annotations
 

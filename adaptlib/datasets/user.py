@@ -7,6 +7,8 @@ Formats (those of the ``adaptlib oracle`` command):
 
 A CSV file is sniffed before it is read: binary data (NUL bytes, not UTF-8) and JSON are
 refused without reading the whole file.
+
+Taught in chapters 02-03, 05 and 08-10 (their correct_path and costs_path).
 """
 from __future__ import annotations
 

@@ -15,7 +15,10 @@ Families (states in increasing cost, FLOPs counted analytically in ``digits_flop
 
 ``generate()`` writes ``data/predictions/<family>/{costs,predictions,correct,oracle_labels}.csv``
 (bit for bit on one machine); ``adaptlib.datasets.digits.load_family()`` reads them back; ``adaptlib predictions``
-(``adaptlib.datasets.regeneration``) is the command and its check."""
+(``adaptlib.datasets.regeneration``) is the command and its check.
+
+Taught in chapter 01.
+"""
 from __future__ import annotations
 
 import warnings

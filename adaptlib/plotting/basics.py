@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from adaptlib.core.oracle import OracleResult
-from adaptlib.core.states import StateSpace
+from adaptlib.core.states import StateSpace, eq3_breaks, pareto_dropped
 from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
 
 VIOLATION_COLOR = "#d62728"
@@ -38,18 +38,6 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
         return ax.figure, ax
     fig, ax = new_figure(width=figsize[0], height=figsize[1])
     return fig, ax
-
-
-def eq3_breaks(space: StateSpace) -> np.ndarray:
-    """Positions of states less accurate than the next cheaper state (each one breaks Eq. 3)."""
-    acc = space.require_accuracies("marking Eq. 3 violations")
-    return np.flatnonzero(np.diff(acc) < 0) + 1
-
-
-def pareto_dropped(space: StateSpace) -> np.ndarray:
-    """Positions of the states that :meth:`StateSpace.pareto` drops (dominated states)."""
-    kept = set(space.pareto().names)
-    return np.array([i for i, name in enumerate(space.names) if name not in kept], dtype=int)
 
 
 def plot_accuracy_cost(

@@ -10,6 +10,8 @@ For a family with per-instance correctness the figure shows, on the accuracy-cos
 - the region of operating points an adaptive agent can reach.
 
 The numbers come from :mod:`adaptlib.analysis.empirical_bounds`; this module only draws them.
+
+Taught in chapter 05.
 """
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ One panel per context: (a) ImageNet with EfficientNet, ViT and the SOTA envelope
 HellaSwag with Pythia, Llama-2 and the SOTA envelope. Each family's states are joined in cost
 order; the Oracle Agent's operating points of Table 1 are marked: alpha = 1 (Eq. 9, a star)
 and alpha = alpha_min (Eq. 8, a diamond), with the paper's printed points hollow beside them.
+
+Taught in chapter 04.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-FIXTURE = Path(__file__).parent / "fixtures" / "broken_site"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "broken_site"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -9,7 +9,7 @@ import pytest
 from adaptlib.book.linkcheck import check_links
 from adaptlib.book.site import html_pages
 
-FIXTURE = Path(__file__).parent / "fixtures" / "links"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "links"
 
 
 def test_checker_finds_every_broken_link_of_the_fixture():

@@ -21,7 +21,7 @@ from adaptlib.datasets.locate import PREDICTIONS_DIR
 from adaptlib.datasets.regeneration import compare_exact, compare_within_tolerance
 from adaptlib.datasets import zoo
 
-DRIFT = Path(__file__).parent / "fixtures" / "kernel_drift"
+DRIFT = Path(__file__).parents[2] / "fixtures" / "kernel_drift"
 KERNELS = ("haswell", "prescott", "nehalem")
 
 

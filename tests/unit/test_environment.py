@@ -97,7 +97,7 @@ def test_every_package_the_code_imports_is_declared():
     providers = packages_distributions()
     undeclared = {}
     for path in sorted([*(REPO_ROOT / "adaptlib").rglob("*.py"), *(REPO_ROOT / "tools").glob("*.py"),
-                        *(REPO_ROOT / "tests").glob("*.py")]):
+                        *(REPO_ROOT / "tests").rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
                 [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
