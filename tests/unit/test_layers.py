@@ -92,3 +92,13 @@ def test_every_module_below_the_book_says_which_chapter_teaches_it():
     silent = [p.relative_to(REPO_ROOT).as_posix() for layer_name in ALLOWED for p in (PACKAGE_DIR / layer_name).glob("*.py")
               if p.name != "__init__.py" and "chapter" not in (ast.get_docstring(ast.parse(p.read_text())) or "").lower()]
     assert not silent, f"docstrings that name no chapter: {silent}"
+
+
+def test_the_price_rule_is_written_once():
+    """What an unsolved instance costs (Eq. 4's rule and its variants) lives in core/prices.py alone."""
+    import re
+
+    rule = re.compile(r'\{\s*\\?"cheapest\\?":\s*(?![\s\\"])')  # {"cheapest": <a price>, ...}, .py or .ipynb
+    files = [*PACKAGE_DIR.rglob("*.py"), *(REPO_ROOT / "notebooks").glob("*.ipynb")]
+    writers = sorted(p.relative_to(REPO_ROOT).as_posix() for p in files if rule.search(p.read_text(encoding="utf-8")))
+    assert writers == ["adaptlib/core/prices.py"]
