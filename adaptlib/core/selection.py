@@ -18,7 +18,7 @@ from adaptlib.core.bounds import eq9_conservative
 from adaptlib.core.states import OperatingPoint, StateSpace
 from adaptlib.core.validate import is_integer
 
-_BLOCK = 2048  # rows of the pair-weight matrix computed at once (bounds memory to ~N x 2048 floats)
+_BLOCK = 512  # columns of a step computed at once (bounds the temporary to N x 512 floats)
 
 
 @dataclass(frozen=True)
@@ -66,22 +66,26 @@ def optimal_selections(space: StateSpace, k_max: int) -> dict[int, Selection]:
     if n == 1:
         return {}
     # best[m][b]: least sum of w over a path 0 -> b with m + 1 nodes; parent[m][b] its previous node.
+    # The pair weights w[a, b] = (R_b - R_1)(A_b - A_a) of Eq. 9 (a < b; inf elsewhere) are computed
+    # once, stored with b as the row so that each step's minimum over a runs along memory.
     x = r - r[0]
+    weight = x[:, None] * (a[:, None] - a[None, :])  # weight[b, a]: row b holds the edges into b
+    weight[np.triu_indices(n)] = np.inf
     best = np.full(n, np.inf)
     best[0] = 0.0
     parents = []
     results = {}
+    buffer = np.empty((min(_BLOCK, n), n))
     for m in range(1, k_max):
         new = np.full(n, np.inf)
         parent = np.zeros(n, dtype=np.int64)
-        for start in range(0, n, _BLOCK):
+        low = m - 1  # the first node a path of m nodes can end at
+        for start in range(m, n, _BLOCK):
             stop = min(start + _BLOCK, n)
-            b = np.arange(start, stop)
-            # total[a, b] = best[a] + (R_b - R_1)(A_b - A_a), only for a < b
-            total = best[:, None] + x[b][None, :] * (a[b][None, :] - a[:, None])
-            total[np.arange(n)[:, None] >= b[None, :]] = np.inf
-            parent[b] = np.argmin(total, axis=0)
-            new[b] = total[parent[b], np.arange(stop - start)]
+            total = np.add(weight[start:stop, low:], best[None, low:], out=buffer[: stop - start, : n - low])
+            pick = np.argmin(total, axis=1)
+            parent[start:stop] = pick + low
+            new[start:stop] = total[np.arange(stop - start), pick]
         best = new
         parents.append(parent)
         if np.isfinite(best[n - 1]):
