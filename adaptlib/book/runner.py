@@ -133,6 +133,33 @@ def check_parameters(chapter: Chapter, parameters: dict[str, Any]) -> None:
             f"chapter {chapter.slug} has no parameter {', '.join(map(repr, unknown))}{did_you_mean}; "
             f"it accepts: {accepted}"
         )
+    for name, value in parameters.items():
+        problem = _type_problem(declared[name].type_name, value)
+        if problem:
+            raise ValueError(
+                f"chapter {chapter.slug}: parameter {name!r} = {value!r} is {type(value).__name__}; it must be "
+                f"{problem} ({declared[name].help or 'see adaptlib run --list'})"
+            )
+
+
+def _type_problem(type_name: str, value: Any) -> str | None:
+    """What ``value`` should be for a parameter annotated ``type_name``, or None if it fits.
+
+    The checks the runner can make before a kernel starts; ranges and choices are the
+    chapter's own validation cell's (adaptlib.chapter.params).
+    """
+    if type_name == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return "a number, e.g. -p NAME 0.5"
+    if type_name == "int" and (isinstance(value, bool) or not (
+            isinstance(value, int) or (isinstance(value, float) and value.is_integer()))):
+        return "a whole number, e.g. -p NAME 3"
+    if type_name == "bool" and not isinstance(value, bool):
+        return "true or false"
+    if type_name == "str" and not isinstance(value, str):
+        return "text (a number or true/false is read as such: quote it, e.g. -p NAME \"'8'\")"
+    if type_name == "list" and not isinstance(value, (list, tuple)):
+        return "a list, e.g. -p NAME '[a, b]'"
+    return None
 
 
 def non_default(chapter: Chapter, parameters: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from typing import Mapping, Sequence
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -152,6 +151,8 @@ def plot_two_state_confusion(
     text = np.array(
         [[_cell_text(c, cells.loc[c], small, large, unit) for c in row] for row in layout]
     )
+    import seaborn as sns  # the one figure that needs it (Fig. 1's annotated heatmap)
+
     sns.heatmap(
         100.0 * share,
         annot=text,

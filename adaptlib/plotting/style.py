@@ -1,4 +1,4 @@
-"""One look for every figure of the book: a seaborn theme, a colour-blind-safe palette, PNG output.
+"""One look for every figure of the book: a white grid, a colour-blind-safe palette, PNG output.
 
 Chapters call :func:`use_book_style` once, after their imports; plotting functions in the
 other modules of :mod:`adaptlib.plotting` draw on figures from :func:`new_figure` and return
@@ -11,12 +11,27 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import seaborn as sns
+from matplotlib import cycler
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator
 
-PALETTE = "colorblind"  # seaborn's palette of 10 colours that stay distinct under colour blindness
+# seaborn's "colorblind" palette: 10 colours that stay distinct under colour blindness. Written
+# out, with seaborn's "whitegrid" look below, so that a chapter does not import seaborn (and
+# scipy.stats with it, a second of every run) only for its style.
+PALETTE = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC",
+           "#CA9161", "#FBAFE4", "#949494", "#ECE133", "#56B4E9")
+WHITEGRID = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
+    "axes.linewidth": 1.25, "grid.color": ".8", "grid.linewidth": 1.0, "text.color": ".15",
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "legend.title_fontsize": 12.0, "xtick.bottom": False, "ytick.left": False,
+    "xtick.color": ".15", "ytick.color": ".15", "xtick.major.size": 6.0, "ytick.major.size": 6.0,
+    "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.size": 4.0, "ytick.minor.size": 4.0,
+    "xtick.minor.width": 1.0, "ytick.minor.width": 1.0,
+}
 DPI = 110
 FIGSIZE = (6.4, 4.0)  # inches: 704 x 440 px at DPI, the width of the site's text column
 FONT_SIZES = {"font.size": 10, "axes.labelsize": 10, "axes.titlesize": 11, "legend.fontsize": 9,
@@ -24,8 +39,10 @@ FONT_SIZES = {"font.size": 10, "axes.labelsize": 10, "axes.titlesize": 11, "lege
 
 
 def book_rc() -> dict:
-    """The matplotlib settings of the book's style (on top of seaborn's whitegrid theme)."""
+    """The matplotlib settings of the book's style."""
     return {
+        **WHITEGRID,
+        "axes.prop_cycle": cycler(color=PALETTE),
         "figure.dpi": DPI,
         "savefig.dpi": DPI,
         "figure.figsize": FIGSIZE,
@@ -44,8 +61,7 @@ def book_rc() -> dict:
 
 def use_book_style() -> None:
     """Apply the book's style to matplotlib, and PNG output to Jupyter when in a kernel."""
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, rc=book_rc())
-    mpl.rcParams.update(book_rc())  # seaborn's context scales fonts; keep the book's sizes
+    mpl.rcParams.update(book_rc())
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -57,8 +73,7 @@ def use_book_style() -> None:
 
 def colors(n: int) -> list[tuple[float, float, float]]:
     """The first ``n`` colours of the book's palette (cycled past 10)."""
-    base = sns.color_palette(PALETTE)
-    return [base[i % len(base)] for i in range(n)]
+    return [to_rgb(PALETTE[i % len(PALETTE)]) for i in range(n)]
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, width: float | None = None, height: float | None = None,

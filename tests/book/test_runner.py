@@ -82,6 +82,19 @@ def test_output_dir_and_parameter_file_mistakes_are_refused(demo_chapter, book_l
     assert not any(book_layout["book"].iterdir())
 
 
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("alpha", "high", "parameter 'alpha' = 'high' is str; it must be a number"),
+    ("alpha", "true", "parameter 'alpha' = True is bool; it must be a number"),
+    ("family", "3", "parameter 'family' = 3 is int; it must be text"),
+])
+def test_a_parameter_of_the_wrong_type_is_refused_before_any_kernel_starts(demo_chapter, book_layout, capsys,
+                                                                         name, value, expected):
+    demo_chapter()
+    assert runner.main(["3", "-p", name, value]) == 2
+    assert expected in capsys.readouterr().err
+    assert not any(book_layout["runs"].iterdir())  # nothing ran: no notebook, not even a failed one
+
+
 def test_command_line_mistakes_are_refused(demo_chapter, capsys):
     demo_chapter()
     assert runner.main([]) == 2
