@@ -10,9 +10,9 @@ and the ratio to that floor (targets: 1,500 states under 0.15 s, 5,000 under 2 s
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from bench_core import best_of  # run as a script: benchmarks/ is on the path
 
 from adaptlib import StateSpace, optimal_selections
 
@@ -24,15 +24,6 @@ def space(n: int, seed: int = 0) -> StateSpace:
     costs = np.cumsum(rng.uniform(0.5, 1.5, n))
     accuracies = np.sort(rng.uniform(0.3, 0.95, n))
     return StateSpace.from_arrays([f"s{i}" for i in range(n)], costs, accuracies)
-
-
-def best_of(repeat: int, call) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def floor(n: int) -> None:
