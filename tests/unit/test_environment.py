@@ -109,3 +109,12 @@ def test_every_package_the_code_imports_is_declared():
                 if not distributions & declared:
                     undeclared.setdefault(top, path.relative_to(REPO_ROOT).as_posix())
     assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
+
+
+def test_the_licence_and_the_citation_agree_with_pyproject():
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    citation = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text())
+    assert (REPO_ROOT / "LICENSE").read_text().splitlines()[0] == f"{project['license']} License"
+    assert citation["cff-version"] == "1.2.0" and citation["license"] == project["license"]
+    assert citation["version"] == project["version"]
+    assert any("Adaptive Inference" in r["title"] for r in citation["references"])
