@@ -9,7 +9,9 @@ of papermill's client) and, as a pytest plugin (``-p adaptlib.book.kernels``), b
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager, KernelManager
@@ -17,24 +19,25 @@ from jupyter_client.manager import AsyncKernelManager, KernelManager
 START_TIMEOUT = 300  # seconds; a loaded 2-core machine has taken over 60 to start one
 
 
-def _ipc_settings(kwargs: dict) -> dict:
-    kwargs.setdefault("transport", "ipc")
-    kwargs.setdefault("ip", str(Path(tempfile.mkdtemp(prefix="adaptlib-kernel-")) / "ipc"))
-    return kwargs
+def _ipc_settings(manager, kwargs: dict) -> dict:
+    """IPC transport in a folder of the manager's own, removed when the manager goes."""
+    folder = tempfile.mkdtemp(prefix="adaptlib-kernel-")
+    weakref.finalize(manager, shutil.rmtree, folder, True)
+    return {"transport": "ipc", "ip": str(Path(folder) / "ipc"), **kwargs}
 
 
 class IPCKernelManager(KernelManager):
     """A ``KernelManager`` on IPC transport (see the module docstring)."""
 
     def __init__(self, **kwargs):
-        super().__init__(**_ipc_settings(kwargs))
+        super().__init__(**_ipc_settings(self, kwargs))
 
 
 class AsyncIPCKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` (what nbclient and papermill drive) on IPC transport."""
 
     def __init__(self, **kwargs):
-        super().__init__(**_ipc_settings(kwargs))
+        super().__init__(**_ipc_settings(self, kwargs))
 
 
 def pytest_configure(config) -> None:
