@@ -62,7 +62,7 @@ $(EXECUTED): $(TEMPLATES) $(LIBRARY) $(DATA) $(INSTALLED) $(if $(MISSING),FORCE)
 	else echo "no chapter imports what changed: nothing to execute"; fi
 	@mkdir -p $(@D) && touch $@
 
-$(SITE): $(EXECUTED) $(PAGES) adaptlib/book/sphinx_site.py
+$(SITE): $(EXECUTED) $(PAGES) adaptlib/book/sphinx_site.py $(wildcard adaptlib/book/static/*)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: $(INSTALLED) $(if $(NEEDS_BROWSER),browser)

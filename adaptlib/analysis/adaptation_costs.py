@@ -129,3 +129,32 @@ def eq16_table(spaces: Mapping[str, NamedSpace]) -> pd.DataFrame:
             "direct_agrees_with": " and ".join(agrees) if agrees else "neither",
         })
     return pd.DataFrame(rows)
+
+
+def overhead_grid_check(instances: Mapping[str, tuple[np.ndarray, Sequence[float]]],
+                        beta0_grid: Sequence[float], beta1_grid: Sequence[float]) -> pd.DataFrame:
+    """The identity of Sec. 4.2 (chapter 08) on every data set of ``instances`` (name ->
+    correctness matrix and costs), over every pair of ``beta0_grid`` x ``beta1_grid``, with
+    beta_0 in units of the data set's cheapest state's cost R_1: :func:`overhead_check` per
+    data set, stacked, with the data set's name in ``data``."""
+    frames = []
+    for name, (correct, costs) in instances.items():
+        r_1 = float(np.min(costs))
+        b0, b1 = np.meshgrid(np.array(beta0_grid) * r_1, beta1_grid, indexing="ij")
+        frames.append(overhead_check(correct, costs, b0.ravel(), b1.ravel()).assign(data=name))
+    return pd.concat(frames, ignore_index=True)
+
+
+def dynamic_range_by_top(pairs: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Eq. 15 against Eq. 9 for each choice of the largest state S_j (A.4.2, chapter 08), from
+    :func:`dynamic_range_pairs`: the ``top`` state, its accuracy and cost; the two-state
+    bound with the cheapest state (``cost``, ``r_ratio``); the cheapest state that gives the
+    best two-state bound for S_j (``best_low``, ``r_ratio_best_pair``); and Eq. 9 on every
+    state from the cheapest to S_j (``cost_all``, ``r_ratio_all``)."""
+    by_top = pairs[pairs["i"] == 0].assign(top=lambda t: [names[j] for j in t["j"]])
+    best = pairs.loc[pairs.groupby("j")["cost"].idxmin()].set_index("j")
+    by_top["best_low"] = [names[best.loc[j, "i"]] for j in by_top["j"]]
+    by_top["r_ratio_best_pair"] = [best.loc[j, "r_ratio"] for j in by_top["j"]]
+    by_top["r_ratio_all"] = by_top["R_high"] / by_top["cost_all"]
+    return by_top[["top", "A_high", "R_high", "cost", "r_ratio", "best_low",
+                   "r_ratio_best_pair", "cost_all", "r_ratio_all"]].reset_index(drop=True)

@@ -23,6 +23,10 @@ last (``"routing"``, right for nested states such as early exits whose R_i alrea
 the earlier ones); the router pays its chosen state, plus S_1 when its features include S_1's
 output.
 
+The last section holds the computations of chapter 10's page, one function per table or
+figure input (:func:`chapter_families`, :func:`compare_families`, :func:`budget_table`,
+:func:`alpha_models_by_family` and their summaries), so that each of its cells is one call.
+
 Taught in chapter 10.
 """
 from __future__ import annotations
@@ -41,6 +45,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from adaptlib.analysis.alpha_models import compare_alpha_models, fit_alpha_models
 from adaptlib.analysis.budgets import folds
 from adaptlib.core.bounds import eq8_constant_alpha
 from adaptlib.core.frontier import (
@@ -537,3 +542,169 @@ def budget_summary(runs: pd.DataFrame) -> pd.DataFrame:
     out = summary.join(per_fold).reset_index()
     out["worst_fold_ratio"] = out.worst_fold_cost / out.budget
     return out.drop(columns="worst_fold_cost")
+
+
+# ------------------------------------------------------------------ the page of chapter 10
+# The computations behind the tables of chapter 10 ("Beyond the oracle"), so that each of its
+# cells is the one call that computes a result. Paper: Definition 2.1 and Eq. 4-9 (the bounds),
+# Sec. 5 (models of alpha_i beyond a constant).
+
+
+@dataclass(frozen=True, eq=False)
+class ChapterFamilies:
+    """The state spaces of chapter 10 and the agents run on them.
+
+    ``families[name]`` is (correctness matrix, costs, state names), columns in cost order
+    (Eq. 2); ``agents[name]`` the three agents of :func:`standard_agents` (digits families only:
+    they need each state's top class probability per instance); ``unit`` the cost unit.
+    """
+
+    families: dict[str, tuple[np.ndarray, np.ndarray, Sequence[str]]]
+    agents: dict[str, list[Agent]]
+    unit: str
+
+    def describe(self) -> str:
+        """One line per family: instances, states and the range of costs."""
+        return "\n".join(
+            f"{name}: {matrix.shape[0]} instances, {len(names)} states, costs {costs[0]:,.0f} "
+            f"to {costs[-1]:,.0f} {self.unit}"
+            for name, (matrix, costs, names) in self.families.items())
+
+
+def chapter_families(user=None, *, cascade_cost_model: str = "cascade", router_feature_kind: str = "pixels",
+                     router_classifier: str = "logistic", router_c: float = 0.1, router_k: int = 50,
+                     seed: int = 0, n_grid: int = 101) -> ChapterFamilies:
+    """The three digits families with their agents, or the reader's data without agents (chapter 10).
+
+    ``user`` is the reader's data (an object with ``name``, ``correct``, ``space`` and ``unit``,
+    as :func:`adaptlib.chapter.inputs.user_inputs` returns) or None for the digits families of
+    :mod:`adaptlib.datasets.digits`; the other arguments go to :func:`standard_agents`. A
+    correctness matrix holds no top probabilities, so the reader's data get the bounds only.
+    """
+    if user is not None:
+        return ChapterFamilies({user.name: (user.correct, user.space.costs, user.space.names)}, {}, user.unit)
+    from adaptlib.datasets.digits import FAMILIES, load_family
+
+    families, agents = {}, {}
+    for name in FAMILIES:
+        data = load_family(name)
+        families[name] = (data.correct, data.costs, data.names)
+        agents[name] = standard_agents(
+            data.correct, data.costs, data.top_probability, data.predicted, digits_pixels(len(data.truth)),
+            cascade_cost_model=cascade_cost_model, router_feature_kind=router_feature_kind,
+            router_classifier=router_classifier, router_c=router_c, router_k=router_k, seed=seed,
+            n_grid=n_grid)
+    return ChapterFamilies(families, agents, "FLOPs")
+
+
+def compare_families(setup: ChapterFamilies, *, n_folds: int = 5, seed: int = 0,
+                     scale: str = "log") -> dict[str, AgentComparison]:
+    """:func:`compare_agents` on every family of ``setup``: its agents against the Oracle
+    Agent's bounds (Definition 2.1, Eq. 4-5 and 8), the budgeted frontier and the baseline."""
+    return {name: compare_agents(matrix, costs, names, setup.agents.get(name, ()), n_folds=n_folds,
+                                 seed=seed, scale=scale)
+            for name, (matrix, costs, names) in setup.families.items()}
+
+
+def curve_ranges(curves: pd.DataFrame) -> pd.DataFrame:
+    """Per agent of :attr:`AgentComparison.curves`: its number of operating points, the range
+    of their mean cost and their best out-of-fold accuracy (chapter 10)."""
+    return curves.groupby("agent", sort=False).agg(
+        points=("cost", "size"), min_cost=("cost", "min"), max_cost=("cost", "max"),
+        max_accuracy=("accuracy", "max"))
+
+
+def bounds_respected(comparisons: dict[str, AgentComparison]) -> pd.DataFrame:
+    """Per family: the agents' operating points, how many lie above a bound (above the exact
+    oracle's accuracy, Eq. 5; above the routing frontier; above the agent's own frontier; a
+    point counts once per bound it crosses) and whether the frontier passes through the exact
+    oracle point (chapter 10)."""
+    rows = []
+    for name, comp in comparisons.items():
+        agents = comp.summary.dropna(subset=["points"])
+        above = agents[["above_oracle", "above_frontier", "above_own_frontier"]].to_numpy()
+        rows.append({"family": name, "points": len(comp.curves), "above_a_bound": int(above.sum()),
+                     "frontier_through_oracle": bool(np.isclose(comp.frontier.at(comp.oracle.cost),
+                                                                comp.oracle.accuracy))})
+    return pd.DataFrame(rows).set_index("family")
+
+
+def agent_summary(comparisons: dict[str, AgentComparison]) -> pd.DataFrame:
+    """Every family's :attr:`AgentComparison.summary` in one frame indexed by (family, agent):
+    the normalised area and the share of the oracle's gain of chapter 10's summary equation."""
+    frames = [comp.summary.assign(family=name) for name, comp in comparisons.items()]
+    return pd.concat(frames, ignore_index=True).set_index(["family", "agent"])
+
+
+BUDGET_COLUMNS: tuple[str, ...] = ("agent", "multiple", "budget", "held_out_cost", "held_out_accuracy",
+                                   "repeats_over_budget", "folds_over_budget", "worst_fold_ratio",
+                                   "frontier", "baseline")
+
+
+def budget_table(agents: Sequence[Agent], correct: np.ndarray, multiples: Sequence[float],
+                 comparison: AgentComparison, *, n_folds: int = 5, n_repeats: int = 1, seed: int = 0,
+                 margin: float = 0.0) -> pd.DataFrame:
+    """Thresholds for a budget, chapter 10: :func:`budget_cross_validation` of every agent at
+    budgets ``multiples`` x the exact oracle's cost (Eq. 5), summarised by :func:`budget_summary`,
+    beside the budgeted frontier and the non-adaptive baseline of ``comparison`` at the same
+    budgets (the baseline 0 below the cheapest state). One row per agent and budget; no rows
+    when there are no agents."""
+    if not agents:
+        return pd.DataFrame(columns=list(BUDGET_COLUMNS))
+    oracle_cost = comparison.oracle.cost
+    budgets = [float(m * oracle_cost) for m in multiples]
+    runs = pd.concat([budget_cross_validation(agent, correct, budgets, n_folds=n_folds, n_repeats=n_repeats,
+                                              seed=seed, margin=margin) for agent in agents],
+                     ignore_index=True)
+    table = budget_summary(runs)
+    table.insert(1, "multiple", table.budget / oracle_cost)
+    table["frontier"] = comparison.frontier.at(table.budget.to_numpy())
+    table["baseline"] = np.nan_to_num(comparison.baseline.at(table.budget.to_numpy()), nan=0.0)
+    return table
+
+
+def margin_effect(table: pd.DataFrame, with_margin: pd.DataFrame) -> pd.DataFrame:
+    """Two :func:`budget_table` runs side by side (chapter 10, second exercise): held-out
+    accuracy and share of folds over budget without and with a margin, and the accuracy lost."""
+    shown = ["agent", "budget", "held_out_accuracy", "folds_over_budget"]
+    both = table[shown].merge(with_margin[shown], on=["agent", "budget"], suffixes=("", "_margin"))
+    both["accuracy_lost"] = both.held_out_accuracy - both.held_out_accuracy_margin
+    return both
+
+
+def alpha_models_by_family(comparisons: dict[str, AgentComparison], *, weighting: str = "errors"):
+    """The models of alpha_i (Sec. 5 of the paper; constant or linear, bound by Eq. 7) fitted on
+    every family: ``(fits, table)`` with ``fits[family]`` from
+    :func:`adaptlib.analysis.alpha_models.fit_alpha_models` and ``table`` the rows of
+    :func:`adaptlib.analysis.alpha_models.compare_alpha_models` with a ``family`` column."""
+    fits, tables = {}, []
+    for name, comp in comparisons.items():
+        fits[name] = fit_alpha_models(comp.oracle, weighting=weighting)
+        tables.append(compare_alpha_models(comp.oracle, weighting=weighting).assign(family=name))
+    return fits, pd.concat(tables, ignore_index=True)
+
+
+def alpha_model_errors(alpha_table: pd.DataFrame) -> pd.DataFrame:
+    """Per model of alpha_i (the exact vector left out): the errors of its Eq. 7 bound, as
+    ``abs_cost`` (|cost error|, %) and ``abs_acc`` (|accuracy error|, points), and its rmse in
+    alpha_i, each averaged over the families (chapter 10)."""
+    errors = alpha_table[alpha_table.model != "exact"].assign(
+        abs_cost=lambda t: t.cost_error_pct.abs(), abs_acc=lambda t: t.accuracy_error_pp.abs())
+    return errors.groupby("model", sort=False)[["abs_cost", "abs_acc", "alpha_rmse"]].mean()
+
+
+def alpha_model_verdicts(alpha_table: pd.DataFrame) -> dict:
+    """What chapter 10 says of the models of alpha_i: on how many families a line beats both
+    constants on cost (``lin_wins`` of ``n_families``), the model with the smallest |cost error|
+    per family (``winners``: family, model, cost_error_pct) and how many fitted vectors imply
+    P(e_i) that rise with i (``inconsistent``)."""
+    errors = alpha_table[alpha_table.model != "exact"].assign(abs_cost=lambda t: t.cost_error_pct.abs())
+
+    def best(prefix: str) -> pd.Series:
+        return errors.loc[errors.model.str.startswith(prefix)].groupby("family", sort=False).abs_cost.min()
+
+    linear, constant = best("linear"), best("constant")
+    winners = errors.loc[errors.groupby("family", sort=False).abs_cost.idxmin()]
+    return {"lin_wins": int((linear < constant).sum()), "n_families": len(linear),
+            "winners": winners[["family", "model", "cost_error_pct"]].reset_index(drop=True),
+            "inconsistent": int(errors.consistent.eq(False).sum())}

@@ -12,6 +12,8 @@ seeded bootstrap intervals and summarises, per family, how flat it is:
 - :func:`fit_slope`: least-squares slope of alpha_i against the state index i, row by row;
 - :func:`flatness`: range, coefficient of variation, slope with its interval, and a verdict;
 - :func:`independent_alpha`: what alpha_i would be if the states erred independently;
+- :func:`constant_alpha`: the vector alpha_i = alpha (i > 1) that turns Eq. 7 into Eq. 8;
+- :func:`pareto_oracle`: the exact oracle on the Pareto-efficient states, where Eq. 8-9 apply;
 (Fig. 1 and the labels of Eq. 4 are in :mod:`adaptlib.analysis.oracle_agent`.)
 
 Taught in chapter 03.
@@ -319,6 +321,37 @@ def independent_alpha(accuracies: Sequence[float]) -> np.ndarray:
     out = np.full(acc.size, np.nan)
     out[1:] = np.cumprod(1.0 - acc)[:-1]
     return out
+
+
+def constant_alpha(n_states: int, value: float) -> np.ndarray:
+    """The alpha vector of Eq. 8: alpha_i = ``value`` for every state i > 1 (chapter 03).
+
+    Eq. 8 of the paper sets every alpha_i of Eq. 7 to one constant; passing this vector to
+    :func:`adaptlib.eq7_oracle` must give :func:`adaptlib.eq8_constant_alpha`. alpha_1 is
+    undefined (NaN), as in the measured profiles: no state is cheaper than the first.
+    """
+    n = int(n_states)
+    if n < 1 or n != n_states:
+        raise ValueError(f"n_states must be a whole number of states, at least 1; got {n_states!r}")
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"alpha must be a probability in [0, 1]; got {value!r}")
+    return np.r_[np.nan, np.full(n - 1, float(value))]
+
+
+def pareto_oracle(
+    correct: np.ndarray, costs: Sequence[float], names: Sequence[str], **oracle_options
+):
+    """The exact oracle restricted to the Pareto-efficient states of a family (chapter 03).
+
+    The closed forms Eq. 8-9 assume Eq. 3 (accuracy never falls with cost); a family that
+    breaks it enters them through the states :meth:`adaptlib.StateSpace.pareto` keeps (chapter
+    01). This runs :func:`adaptlib.exact_oracle` on the columns of ``correct`` of those states,
+    so that the exact oracle and Eq. 8-9 are compared on the same states.
+    """
+    full = exact_oracle(correct, costs, names, **oracle_options)
+    kept = full.space.pareto()
+    columns = [list(names).index(state) for state in kept.names]
+    return exact_oracle(np.asarray(correct)[:, columns], kept.costs, kept.names, **oracle_options)
 
 
 def _verdict(drift: float, low: float, high: float, off_band: int, tolerance: float) -> str:

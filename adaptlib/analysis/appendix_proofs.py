@@ -238,17 +238,30 @@ def _at_joint(expr: sp.Expr, model: dict, with_alpha: bool) -> sp.Expr:
 # ----------------------------------------------------------------- the checks
 
 
-def check_event_partition() -> bool:
-    """Lemma of proof 1 (A.2), for a generic i >= 2: with E = e_{i-1}, e_i = E and not c_i,
-    x_i = E and c_i (c_i: state i is right), e_{i-1} is the disjoint union of x_i and e_i,
-    so P(x_i) = P(e_{i-1}) - P(e_i); and x_1 = c_1, e_1 = not c_1 split every instance."""
+def event_partition_steps() -> list[tuple[str, bool]]:
+    """The three Boolean identities of the lemma of proof 1 (A.2), for a generic i >= 2, each
+    decided by a SAT solver: with E = e_{i-1}, e_i = E and not c_i, x_i = E and c_i (c_i: state
+    i is right), e_{i-1} is the union of x_i and e_i, the two are disjoint (so
+    P(x_i) = P(e_{i-1}) - P(e_i)), and x_1 = c_1, e_1 = not c_1 split every instance. Shown
+    as chapter 9's self-checks, one (claim, holds) pair per identity."""
     E, c_i, c_1 = sp.symbols("E c_i c_1")
     e_i, x_i = E & ~c_i, E & c_i
     union = not satisfiable(~Equivalent(E, x_i | e_i))
     disjoint = not satisfiable(x_i & e_i)
     x_1, e_1 = c_1, ~c_1
     complement = not satisfiable(~(x_1 | e_1)) and not satisfiable(x_1 & e_1)
-    return bool(union and disjoint and complement)
+    return [
+        ("e_i−1 is the union of x_i and e_i", bool(union)),
+        ("x_i and e_i are disjoint, so P(x_i) = P(e_i−1) − P(e_i)", bool(disjoint)),
+        ("x_1 and e_1 split every instance, so P(x_1) = 1 − P(e_1)", bool(complement)),
+    ]
+
+
+def check_event_partition() -> bool:
+    """Lemma of proof 1 (A.2), for a generic i >= 2: with E = e_{i-1}, e_i = E and not c_i,
+    x_i = E and c_i (c_i: state i is right), e_{i-1} is the disjoint union of x_i and e_i,
+    so P(x_i) = P(e_{i-1}) - P(e_i); and x_1 = c_1, e_1 = not c_1 split every instance."""
+    return all(holds for _, holds in event_partition_steps())
 
 
 def check_eq5(n: int | None = None) -> bool:
@@ -469,3 +482,93 @@ SYMBOLIC_CHECKS: dict[str, Callable[..., bool]] = {
     "Eq. 16": check_eq16,
     "alpha = 1 (A.1)": check_nested_errors,
 }
+
+
+# ----------------------------------------------------------------- the checks as chapter 9 shows them
+
+# What each symbolic check establishes: (for every N, by induction; for each N, sums written
+# out). Eq. 5 and Eq. 7 are checked for each N from the joint distribution itself.
+CLAIMS: dict[str, tuple[str, str]] = {
+    "Eq. 5": ("Eq. 12 with the lemma's probabilities is Eq. 5",
+              "the oracle over the 2^N atoms costs Eq. 5 and Eq. 12"),
+    "Eq. 7": ("Eq. 5 with Eq. 6 substituted is Eq. 7",
+              "the same, and Eq. 7 with the atoms' α_i is the oracle"),
+    "Eq. 8": ("Eq. 7 with every α_i = α is Eq. 8, a segment in α",
+              "the same, sums written out"),
+    "Eq. 9": ("Eq. 8 at α = 1 is Eq. 9", "the same, sums written out"),
+    "Eq. 10": ("Eq. 9 rearranged is Eq. 10", "the same, sums written out"),
+    "Eq. 11 (step curve)": ("Eq. 9 is Eq. 11 of the step curve", "the same, sums written out"),
+    "Sec. 4.2": ("Eq. 5 with the overheads is β_0 + (1 + β_1) R_oracle",
+                 "the same, sums written out"),
+    "Eq. 15": ("Eq. 15 is Eq. 9 of {S_1, S_N} and the first part of Eq. 10",
+               "the same, sums written out"),
+    "Eq. 16": ("R_oracle − R'_oracle is Eq. 16's difference, D (R_1 − threshold)",
+               "the same, sums written out"),
+    "alpha = 1 (A.1)": ("Eq. 12 with nested errors, P(e_i) = 1 − A_i, is Eq. 9",
+                        "the same, sums written out"),
+}
+
+
+def holds_text(ok: bool) -> str:
+    """How a self-check's outcome reads in its evidence: "holds" or "FAILS"."""
+    return "holds" if ok else "FAILS"
+
+
+class SymbolicRun:
+    """The symbolic checks of :data:`SYMBOLIC_CHECKS`, each run once for every N (induction)
+    and for each N in ``sizes``, kept for the summary: chapter 9's self-checks of Appendix A.2
+    and of the identities of Sec. 2-4 (``steps`` gives one (claim, holds, evidence) per kind)."""
+
+    def __init__(self, sizes) -> None:
+        self.sizes = tuple(sizes)
+        for n in self.sizes:
+            _check_size(n)
+        if not self.sizes:
+            raise ValueError("sizes must hold at least one number of states (2, 3, ...)")
+        self._results: dict[str, tuple[bool, dict[int, bool]]] = {}
+
+    def result(self, name: str) -> tuple[bool, dict[int, bool]]:
+        """(holds for every N, {N: holds} for each N of ``sizes``) of the result ``name``."""
+        if name not in SYMBOLIC_CHECKS:
+            raise ValueError(f"no symbolic check named {name!r}; known: {list(SYMBOLIC_CHECKS)}")
+        if name not in self._results:
+            check = SYMBOLIC_CHECKS[name]
+            self._results[name] = (bool(check(None)), {n: bool(check(n)) for n in self.sizes})
+        return self._results[name]
+
+    def holds(self, name: str) -> bool:
+        """Both checks of ``name`` hold: for every N and for each N of ``sizes``."""
+        every, each = self.result(name)
+        return every and all(each.values())
+
+    @property
+    def size_range(self) -> str:
+        """The sizes as the reader reads them: "N = 2..6"."""
+        low, high = min(self.sizes), max(self.sizes)
+        return f"N = {low}" if low == high else f"N = {low}..{high}"
+
+    def steps(self, name: str) -> list[tuple[str, bool, str]]:
+        """The two checks of ``name`` as (claim, holds, evidence): for every N, for each N."""
+        every, each = self.result(name)
+        claim_every, claim_each = CLAIMS[name]
+        evidence = ", ".join(f"N = {n}: {holds_text(ok)}" for n, ok in each.items())
+        return [
+            (f"{claim_every}, for every N (induction)", every,
+             "D(2) = 0 and D(N + 1) − D(N) = 0 for the difference D(N) of the two sides"),
+            (f"{claim_each}, {self.size_range}", all(each.values()), evidence),
+        ]
+
+    def each(self, claim: str, check: Callable[[int], bool]) -> tuple[str, bool, str]:
+        """A further check ``check(n)`` run for each N of ``sizes``, as (claim, holds, evidence)."""
+        results = {n: bool(check(n)) for n in self.sizes}
+        evidence = ", ".join(f"N = {n}: {holds_text(ok)}" for n, ok in results.items())
+        return f"{claim}, {self.size_range}", all(results.values()), evidence
+
+    def summary_step(self, name: str, on_data: bool) -> tuple[str, bool, str]:
+        """One line for the result ``name``: it holds for every N, for each N of ``sizes`` and on
+        the data (``on_data``, the numeric check of :mod:`adaptlib.analysis.appendix_numeric`)."""
+        every, each = self.result(name)
+        evidence = (f"every N: {holds_text(every)}; {self.size_range}: {holds_text(all(each.values()))}; "
+                    f"on the data: {holds_text(on_data)}")
+        return (f"{name}: for every N, for {self.size_range} and on the data",
+                bool(self.holds(name) and on_data), evidence)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from adaptlib.analysis.comparison import book_beside_paper
 from adaptlib.core.bounds import eq9_conservative, eq11_continuous, gains
 from adaptlib.core.states import StateSpace
 from adaptlib.core.validate import is_integer, monotone_arrays
@@ -127,3 +128,48 @@ def printed_table2_consistency() -> pd.DataFrame:
         "R_N_minus_R_oracle": r_n - t2["R_oracle"].to_numpy(float),
         "printed_dR": t2["dR"].to_numpy(float),
     })
+
+
+# the book's column of Table 2 -> the printed value it is compared with
+TABLE2_PRINTED = {"A_oracle_pct": "printed_A_oracle_pct", "R_oracle": "printed_R_oracle",
+                  "dR": "printed_dR", "R_ratio": "printed_R_ratio", "R_N": "printed_R_N",
+                  "R_ratio_discrete": "printed_R_ratio_discrete",
+                  "continuous_over_discrete": "printed_continuous_over_discrete"}
+
+
+def table2_comparison(table: pd.DataFrame) -> pd.DataFrame:
+    """Table 2 (Sec. 4.1.2, Eq. 11) as chapter 07 shows it: for each data set of
+    :func:`table2`, a row of the book's values, one of the printed values and their
+    difference (book - printed), indexed by (data set with its cost unit, source)."""
+    pairs = {
+        f"{row['dataset']} ({row['cost_unit']})": (
+            {column: row[column] for column in TABLE2_PRINTED},
+            {column: row[printed] for column, printed in TABLE2_PRINTED.items()},
+        )
+        for row in table.to_dict("records")
+    }
+    return book_beside_paper(pairs, ("data set", "source"))
+
+
+def interpolation_sensitivity() -> pd.DataFrame:
+    """Eq. 11 under both interpolations (chapter 07) for every model pool of every envelope:
+    its ``states`` and ``R_N``, R_ratio of the discrete bound (Eq. 9), of the continuous
+    bound interpolated linearly in cost and in log cost, and ``log_over_linear``; after each
+    envelope's pools, a row ``paper`` with the printed R_N (Table 1), discrete R_ratio (Table 1)
+    and continuous R_ratio (Table 2). Indexed by (envelope, pool)."""
+    rows = {}
+    for key in public.ENVELOPES:
+        for pool in public.envelope_pools(key):
+            by_interp = {i: table2(i, {key: pool}).set_index("key").loc[key] for i in INTERPOLATIONS}
+            linear, log = by_interp["linear"], by_interp["log"]
+            rows[(linear["dataset"], pool)] = {
+                "states": float(linear["states"]), "R_N": linear["R_N"],
+                "discrete": linear["R_ratio_discrete"], "linear": linear["R_ratio"],
+                "log": log["R_ratio"], "log_over_linear": log["R_ratio"] / linear["R_ratio"]}
+        rows[(linear["dataset"], "paper")] = {
+            "states": np.nan, "R_N": linear["printed_R_N"],
+            "discrete": linear["printed_R_ratio_discrete"], "linear": linear["printed_R_ratio"],
+            "log": np.nan, "log_over_linear": np.nan}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index = pd.MultiIndex.from_tuples(list(rows), names=["envelope", "pool"])
+    return frame

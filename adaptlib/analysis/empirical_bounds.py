@@ -262,6 +262,37 @@ def bounds_summary(results: Sequence[EmpiricalBounds]) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
+def summary_view(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`bounds_summary` as chapter 05 shows it: index (family, point), the points named
+    with Greek letters ("α = 1 (Eq. 9)"), ``cost_vs_exact`` in percent; the other columns as
+    they are. Only the layout changes, not a value."""
+    shown = summary.assign(
+        point=summary["point"].str.replace("alpha", "α", regex=False),
+        cost_vs_exact=100.0 * summary["cost_vs_exact"],
+    )
+    return shown.set_index(["family", "point"]).rename_axis([None, None])
+
+
+def intervals_table(results: Sequence[EmpiricalBounds]) -> pd.DataFrame:
+    """The bootstrap intervals of each family as chapter 05 shows them (Fig. 4's error bars):
+    one row per (family, quantity), the exact Oracle's mean cost (in the family's unit) and
+    accuracy (%), and alpha_min (named with the state it is measured at), with the
+    ``estimate`` and the percentile interval ``low``-``high`` at the results' level."""
+    records, index = [], []
+    for r in results:
+        ci = r.intervals
+        records += [
+            (r.oracle.cost, ci.loc["cost", "low"], ci.loc["cost", "high"]),
+            (100.0 * r.oracle.accuracy, 100.0 * ci.loc["accuracy", "low"],
+             100.0 * ci.loc["accuracy", "high"]),
+            (r.alpha_min, r.alpha_min_low, r.alpha_min_high),
+        ]
+        index += [(r.name, f"R_oracle ({r.unit})"), (r.name, "A_oracle (%)"),
+                  (r.name, f"α_min (state {r.alpha_min_state})")]
+    return pd.DataFrame([[float(v) for v in row] for row in records], columns=["estimate", "low", "high"],
+                        index=pd.MultiIndex.from_tuples(index, names=[None, None]))
+
+
 def constant_alpha_segment(space: StateSpace, low: float, high: float, n_points: int = 21) -> pd.DataFrame:
     """The part of the Eq. 8 line between alpha = ``low`` and ``high`` (clipped to [0, 1])."""
     line = constant_alpha_line(space, 2)  # the two ends; Eq. 8 is affine in alpha

@@ -6,7 +6,9 @@
 - :func:`greedy_counterexample`: the smallest state space (on integer grids) where the greedy
   selection of Algorithm 1 misses the best subset;
 - :func:`printed_table_consistency`: the relations between the cells of Tables 1 and 2,
-  checked with interval arithmetic on the printed (rounded) values.
+  checked with interval arithmetic on the printed (rounded) values;
+- :func:`proof_step_checks`, :func:`selections_frame`, :func:`greedy_misses`: the same as
+  chapter 9 shows them (self-checks, tables).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import sympy as sp
 
 from adaptlib.analysis import appendix_proofs as proofs
 from adaptlib.analysis.appendix_proofs import A, C, R, alpha, e, i
+from adaptlib.core.selection import greedy_selection, optimal_selections
 from adaptlib.core.states import StateSpace
 from adaptlib.core.validate import is_integer
 from adaptlib.datasets.public import paper_table1, paper_table2
@@ -302,3 +305,67 @@ def printed_table_consistency() -> pd.DataFrame:
         add("2", row["dataset"], "dR = R_N (Table 1) - R_oracle", row["dR"], rn[0] - ro[1], rn[1] - ro[0])
         add("2", row["dataset"], "R_ratio = R_N (Table 1) / R_oracle", row["R_ratio"], rn[0] / ro[1], rn[1] / ro[0])
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------- as chapter 9 shows them
+
+PROOF2_SLIPS = ("line 3 -> line 4", "line 6 -> Eq. 7")  # the steps of proof 2 that do not hold
+PROOF3_SLIPS = ("R - R' -> line 2", "line 2 -> line 4", "line 4 -> line 5")  # proof 3, as printed
+
+
+def _sizes_text(columns) -> str:
+    sizes = [int(str(c).removeprefix("N=")) for c in columns]
+    return f"N = {sizes[0]}" if len(sizes) == 1 else f"N = {sizes[0]}..{sizes[-1]}"
+
+
+def _per_size(row: pd.Series) -> str:
+    return ", ".join(f"{c.replace('=', ' = ')}: {'equal' if ok else 'not equal'}" for c, ok in row.items())
+
+
+def proof_step_checks(steps: pd.DataFrame, slips, corrected: pd.DataFrame | None = None) -> list[tuple[str, bool, str]]:
+    """Self-checks of a proof's lines (errata 2 and 3 of chapter 9), one per step of
+    :func:`proof2_steps` or :func:`proof3_steps`: a step in ``slips`` holds for no N, every
+    other step for every N; with ``corrected`` (the table with corrected limits), every step
+    must also hold there. Each is (claim, holds, evidence per N)."""
+    if steps.empty or steps.shape[1] == 0:
+        raise ValueError("no number of states to check: the proofs' lines need N >= 3")
+    unknown = set(slips) - set(steps.index)
+    if unknown:
+        raise ValueError(f"no step named {sorted(unknown)}; steps: {list(steps.index)}")
+    where = _sizes_text(steps.columns)
+    items = []
+    for step, row in steps.iterrows():
+        slip = step in slips
+        ok = (not row.any()) if slip else bool(row.all())
+        arrow = step.replace(" -> ", " → ").replace(" - ", " − ")
+        detail = _per_size(row)
+        if corrected is None:
+            verdict = "does not follow" if slip else "follows"
+            items.append((f"{arrow}: {verdict}, {where}", ok, detail))
+        else:
+            fixed = corrected.loc[step]
+            verdict = "fails as printed, holds with" if slip else "holds as printed and with"
+            items.append((f"{arrow}: {verdict} sums from i = 3, {where}", ok and bool(fixed.all()),
+                          f"as printed: {detail}; sums from i = 3: {_per_size(fixed)}"))
+    return items
+
+
+def selections_frame(space: StateSpace, selections) -> pd.DataFrame:
+    """The states of ``space`` with a column per named selection ({name: Selection}), "✓"
+    where it keeps the state: Algorithm 1 against the optimum (erratum 6 of chapter 9)."""
+    frame = space.to_frame().set_index("state")
+    for name, chosen in selections.items():
+        kept = set(chosen.indices)
+        frame[name] = ["✓" if k in kept else "" for k in range(len(space))]
+    return frame
+
+
+def greedy_misses(space: StateSpace) -> pd.DataFrame:
+    """Every size k at which Algorithm 1 (greedy, A.3) keeps a subset with a larger alpha = 1
+    bound (Eq. 9) than the best subset of that size, found by dynamic programming (erratum 6
+    of chapter 9): R_oracle of both and greedy's excess in percent, indexed by k."""
+    best = optimal_selections(space, len(space))
+    rows = {k: (greedy_selection(space, k).point.cost, chosen.point.cost) for k, chosen in best.items()}
+    misses = pd.DataFrame(rows, index=["greedy R_oracle", "optimal R_oracle"]).T.rename_axis("k")
+    misses["greedy excess %"] = 100 * (misses["greedy R_oracle"] / misses["optimal R_oracle"] - 1)
+    return misses[misses["greedy excess %"] > 1e-9]

@@ -52,6 +52,20 @@ HEADERS = {
     "A_oracle_amin_pct": "A_oracle (a_min, %)", "dA_amin_pct": "dA (a_min, %)",
     "R_oracle_amin": "R_oracle (a_min)", "dR_amin": "dR (a_min)", "R_ratio_amin": "R_ratio (a_min)",
 }
+# Headers as the book's tables show them (chapter 04), units added by :func:`column_unit`.
+BOOK_HEADERS = {
+    "A_N_pct": "A_N", "R_1": "R_1", "R_N": "R_N", "R_oracle_a1": "R_oracle", "dR_a1": "ΔR",
+    "R_ratio_a1": "R_ratio", "alpha_min": "α_min", "A_oracle_amin_pct": "A_oracle",
+    "dA_amin_pct": "ΔA", "R_oracle_amin": "R_oracle", "dR_amin": "ΔR", "R_ratio_amin": "R_ratio",
+}
+# A column of Table 1 named on its own, with its bound where it has one ("ΔR (α = 1)").
+COLUMN_NAMES = {
+    column: f"{BOOK_HEADERS[column]} ({'α = 1' if column.endswith('_a1') else 'α_min'})"
+    if column.endswith(("_a1", "_amin", "_amin_pct")) else BOOK_HEADERS[column]
+    for column in COLUMNS
+}
+# A short name per row: the family, or the context of an envelope ("ImageNet SOTA").
+ROW_LABEL = {key: f"{CONTEXT[key]} SOTA" if key in ENVELOPE_KEYS else LABEL[key] for key in TABLE1_KEYS}
 PRINTED_DECIMALS = 2  # the paper prints every cell of Table 1 with two decimals
 # Giga-operations per unit, in FLOPs: a multiply-accumulate is two FLOPs (data/README.md).
 FLOPS_PER_UNIT = {"GFLOPs": 1.0, "GMACs": 2.0}
@@ -269,6 +283,127 @@ def paper_layout(wide: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["_row", "_line"]).drop(columns=["_row", "_line"])
     out["family"] = [f"{wide.loc[k, 'context']} {wide.loc[k, 'family']}" for k in out["key"]]
     return out.drop(columns="key").set_index(["family", "values"])
+
+
+BOOK_LINES = {"reproduced": "book", "paper": "paper", "difference": "difference"}
+
+
+def column_unit(column: str, cost_unit: str) -> str:
+    """The unit of a column of Table 1 as a header shows it: %, points (a difference of
+    percentages), the cost unit, x (a ratio) or none (alpha)."""
+    if column == "dA_amin_pct":
+        return "points"
+    if column.endswith("_pct"):
+        return "%"
+    if column in COST_COLUMNS:
+        return cost_unit
+    return "×" if column.startswith("R_ratio") else ""
+
+
+def headed(column: str, cost_unit: str) -> str:
+    """A column's header with its unit, e.g. ``R_oracle (GMACs)``, ``R_ratio (×)``, ``α_min``."""
+    unit = column_unit(column, cost_unit)
+    return f"{BOOK_HEADERS[column]} ({unit})" if unit else BOOK_HEADERS[column]
+
+
+def table1_view(wide: pd.DataFrame, context: str, columns: tuple[str, ...], *,
+                cost_unit_in_headers: bool = False) -> pd.DataFrame:
+    """One part of Table 1 as chapter 04 shows it: the rows of one context (``"ImageNet"`` or
+    ``"HellaSwag"``, one cost unit), the given ``columns`` (e.g. :data:`CONSERVATIVE_COLUMNS`,
+    the alpha = 1 bound of Eq. 9, or :data:`OPTIMISTIC_COLUMNS`, Eq. 8 at alpha_min), three
+    lines per row (``book``, ``paper``, ``difference``; index ``(row, line)``), headers with
+    their units (%, points, ×). The cost unit, the same for every cost column of a context,
+    goes into the caption (:func:`context_unit`), so that the six columns fit the site's
+    column; ``cost_unit_in_headers`` puts it into each cost header instead ("R_1 (GMACs)").
+    Rows are named as the paper names them within a context (``SOTA`` for the envelope);
+    rows with none of the columns on either side (the SOTA rows' alpha) are left out.
+
+    ``wide`` is :func:`side_by_side`; the values are its own, only laid out."""
+    rows = [key for key in wide.index if wide.loc[key, "context"] == context]
+    if not rows:
+        contexts = ", ".join(sorted(set(wide["context"])))
+        raise ValueError(f"context must be one of {contexts}; got {context!r}")
+    units = sorted(set(wide.loc[rows, "cost_unit"]))
+    if len(units) != 1:
+        raise ValueError(f"{context}: rows mix cost units {units}; one table shows one unit")
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown column(s) {', '.join(unknown)}; accepted: {', '.join(COLUMNS)}")
+    records, index = [], []
+    for key in rows:
+        values = {line: [float(wide.loc[key, f"{c}_{line}"]) for c in columns] for line in BOOK_LINES}
+        if all(np.isnan(values["reproduced"] + values["paper"])):
+            continue
+        for line, shown in BOOK_LINES.items():
+            records.append(values[line])
+            index.append((LABEL.get(key, key), shown))
+    headers = [headed(c, units[0]) if cost_unit_in_headers or c not in COST_COLUMNS
+               else BOOK_HEADERS[c] for c in columns]
+    return pd.DataFrame(records, columns=headers,
+                        index=pd.MultiIndex.from_tuples(index, names=[None, None]))
+
+
+def context_unit(wide: pd.DataFrame, context: str) -> str:
+    """The cost unit of one context's rows in :func:`side_by_side` (``GMACs`` for ImageNet,
+    ``GFLOPs`` for HellaSwag, as the paper prints them)."""
+    units = sorted(set(wide.loc[wide["context"] == context, "cost_unit"]))
+    if len(units) != 1:
+        raise ValueError(f"{context}: expected one cost unit, found {units}")
+    return units[0]
+
+
+def data_behind(reproduced: pd.DataFrame) -> pd.DataFrame:
+    """What each reproduced row of Table 1 is made of (chapter 04), one row per
+    :data:`ROW_LABEL`: its cost unit, the data chosen (the accuracy source of a family, the
+    pool of an envelope), how many states it keeps and drops, its first and last state.
+
+    ``reproduced`` is :func:`reproduce_table1`; nothing is computed here, only laid out."""
+    data = [row["pool"] if key in ENVELOPE_KEYS else row["accuracy_source"]
+            for key, row in reproduced.iterrows()]
+    out = pd.DataFrame({
+        "cost unit": reproduced["cost_unit"].to_numpy(),
+        "data": data,
+        "states": reproduced["n_states"].to_numpy(int),
+        "dropped": reproduced["n_dropped"].to_numpy(int),
+        "first state": reproduced["first_state"].to_numpy(),
+        "last state": reproduced["last_state"].to_numpy(),
+    }, index=pd.Index([ROW_LABEL.get(k, k) for k in reproduced.index], name=None))
+    return out
+
+
+def check_view(check: pd.DataFrame) -> pd.DataFrame:
+    """:func:`check_paper_table1` as chapter 04 shows it: index (row, cell) with readable names
+    (``("ViT", "A_oracle (α_min)")``), the printed value, the value recomputed from the printed
+    inputs, the range their rounding allows (``low``, ``high``), how far outside it the printed
+    value lies (``excess``) and ``flagged`` (``yes`` or empty)."""
+    index = pd.MultiIndex.from_arrays(
+        [[ROW_LABEL.get(k, k) for k in check["key"]], [COLUMN_NAMES[c] for c in check["column"]]],
+        names=[None, None])
+    out = check[["paper", "recomputed", "low", "high", "excess"]].set_axis(index)
+    out["flagged"] = ["yes" if flag else "" for flag in check["flagged"]]
+    return out
+
+
+def line_view(line: pd.DataFrame) -> pd.DataFrame:
+    """:func:`eq8_line_check` as chapter 04 shows it, one row per family (:data:`ROW_LABEL`):
+    the printed R_oracle at alpha = 1 (``R_oracle(1)``); the start R(0) of the line of Eq. 8
+    implied by the two printed costs and computed from the public states; the printed
+    alpha_min and the alpha its printed A_oracle implies (``α implied``); the printed
+    R_oracle(alpha_min) (``printed``), the printed R_oracle(1) carried along the line to
+    alpha_min (``on the line``) and how far the first lies off the second (``off (%)``).
+    Costs in the row's unit (``cost unit``)."""
+    out = pd.DataFrame({
+        "R_oracle(1)": line["R_oracle_a1"],
+        "R(0) implied": line["R0_implied"],
+        "R(0) public": line["R0_public"],
+        "α_min": line["alpha_min"],
+        "α implied": line["alpha_from_A_oracle"],
+        "printed": line["R_oracle_amin"],
+        "on the line": line["R_oracle_amin_line"],
+        "off (%)": 100.0 * line["relative"],
+        "cost unit": line["cost_unit"],
+    })
+    return out.set_axis(pd.Index([ROW_LABEL.get(k, k) for k in line.index], name=None))
 
 
 def alternatives(alpha_min: Mapping[str, float] | None = None, *, drop_dominated: bool = True) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
+from adaptlib.analysis.comparison import book_beside_paper
 from adaptlib.analysis.design_spaces import short_names
 from adaptlib.core.bounds import eq9_conservative, eq10_terms
 from adaptlib.core.selection import greedy_selection, optimal_selections
@@ -209,3 +210,54 @@ def eq10_contributions(space: StateSpace) -> pd.DataFrame:
         "share": terms.savings / total if total > 0 else np.zeros_like(terms.savings),
         "bound_after": terms.dynamic_range - np.cumsum(terms.savings),
     })
+
+
+def path_changes(path: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Fig. 6's subsets size by size, in words (chapter 06): for each k of a
+    :func:`selection_path`, its ``r_ratio`` and ``share``, the ``red_dot`` state (the one that
+    adds most, Algorithm 1's dR of Appendix A.3 with its chosen neighbours), the states ``new``
+    at size k and those ``left_out`` from size k - 1 (exact subsets need not be nested)."""
+    previous = [(), *path["indices"][:-1]]
+    return path.assign(
+        red_dot=[names[i] if i >= 0 else "" for i in path["added"]],
+        new=[", ".join(names[i] for i in ix if i not in p) for ix, p in zip(path["indices"], previous)],
+        left_out=[", ".join(names[i] for i in p if i not in ix)
+                  for ix, p in zip(path["indices"], previous)],
+    )[["k", "r_ratio", "share", "red_dot", "new", "left_out"]]
+
+
+# Sec. 4.1.1: "for ImageNet SOTA, it is possible to realize over a 100x efficiency gain
+# (equivalent to 90% of the efficiency gain of the largest discrete state space) using only 7
+# states"; R_N and the full space's R_ratio are Table 1's ImageNet SOTA row. NaN: not stated.
+PAPER_CLAIM = {"states": np.nan, "R_N": 2586.0, "r_ratio_all": 121.77, "r_ratio_best": 100.0,
+               "r_ratio_greedy": np.nan, "share_best": 0.90, "dr_share_best": np.nan,
+               "k_target": 7.0}
+CLAIM_STATES = 7  # the paper's "only 7 states"
+CLAIM_TARGET = 100.0  # the paper's "over a 100x efficiency gain"
+
+
+def claim_table(fronts: Mapping[str, StateSpace], gain_share: float = 0.9) -> pd.DataFrame:
+    """The claim of Sec. 4.1.1 (chapter 06) checked on each front: one row of the book's values
+    (``book``), one of the paper's (``paper``, :data:`PAPER_CLAIM`; 100 stands for "over 100x",
+    7 for "seven states suffice") and their ``difference`` (book - paper), indexed by (front,
+    source). Columns: the front's ``states`` and ``R_N``, R_ratio (Eq. 9) of all its states, of
+    the best and of the greedy 7 (``r_ratio_best``, ``r_ratio_greedy``), the best 7's share of
+    the full R_ratio and of the full dR, the fewest states reaching 100x (``k_target``) and
+    ``gain_share`` of the full R_ratio (``k_share``); NaN where no size reaches it."""
+    pairs = {}
+    paper = {**PAPER_CLAIM, "k_share": float(CLAIM_STATES) if gain_share == 0.9 else np.nan}
+    for front, space in fronts.items():
+        curve = selection_curve(space)
+        c = curve.set_index(["k", "algorithm"])
+        k_target = states_needed(curve, r_ratio=CLAIM_TARGET)
+        k_share = states_needed(curve, share=gain_share)
+        book = {"states": float(len(space)), "R_N": float(space.costs[-1]),
+                "r_ratio_all": c.loc[(len(space), "exact"), "r_ratio"],
+                "r_ratio_best": c.loc[(CLAIM_STATES, "exact"), "r_ratio"],
+                "r_ratio_greedy": c.loc[(CLAIM_STATES, "greedy"), "r_ratio"],
+                "share_best": c.loc[(CLAIM_STATES, "exact"), "share"],
+                "dr_share_best": c.loc[(CLAIM_STATES, "exact"), "dr_share"],
+                "k_target": np.nan if k_target is None else float(k_target),
+                "k_share": np.nan if k_share is None else float(k_share)}
+        pairs[front] = (book, paper)
+    return book_beside_paper(pairs, ("front", "source"))

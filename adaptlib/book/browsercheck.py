@@ -9,7 +9,15 @@ must work offline); every image loaded (``naturalWidth > 0``); math rendered (Ma
 finished, every ``.math`` element typeset, no MathJax error, no raw TeX such as ``$$``, ``\\(``
 or ``\\[`` left in the text outside code); every equation, figure and citation reference
 resolves to a target of the right kind on the site. Once per site: the search page finds
-results for a query.
+results for a query, and their snippets show no raw TeX.
+
+What a reader meets, at 1,280 x 900 and again at 390 x 844 (``VIEWPORTS``): nothing wider than
+the article's column outside a box that scrolls ("overflow"; at 1,280 px no displayed equation
+needs its scroll bar); no visible ``glue(`` call and no code cell of more than ``MAX_CODE_LINES``
+lines shown by default ("plumbing"); a chapter opens with its "the paper says, the book finds"
+box and ends with a Summary ("structure"); every PNG has at least twice the pixels of its
+displayed width ("figure"); and axe-core finds no serious or critical accessibility violation
+("a11y"). A fixture site of broken pages (tests/fixtures/broken_site/) proves each can fail.
 
 Chromium is Debian's ``/usr/bin/chromium`` (``BOOK_CHROMIUM`` overrides it), driven by
 playwright; ``.ci/run`` and ``make browser`` install it.
@@ -34,10 +42,15 @@ CHROMIUM_ARGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 )
-CHECKS = ("load", "console", "offline", "image", "math", "reference", "search")
+CHECKS = ("load", "console", "offline", "image", "math", "reference", "search",
+          "overflow", "plumbing", "structure", "figure", "a11y")
 LOCAL_HOSTS = ("127.0.0.1",)
 PAGE_TIMEOUT_MS = 30_000
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORTS = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORT = VIEWPORTS["wide"]
+MAX_CODE_LINES = 25
+A11Y_IMPACTS = ("serious", "critical")
+CHAPTER_PAGE = re.compile(r"(?:.*/)?\d\d_[^/]+\.html")
 # Raw TeX that must not survive rendering in a page's text (code and typeset math excluded).
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\[A-Za-z]{2,}")
 
@@ -61,6 +74,8 @@ class PageStats:
     images: int = 0
     math: int = 0
     references: dict[str, int] = field(default_factory=dict)  # kind -> resolved count
+    code_lines: int = 0  # lines of code shown by default (at 1,280 px)
+    pngs: int = 0  # PNG figures whose resolution was checked
 
 
 @dataclass
@@ -88,6 +103,7 @@ def _script(name: str) -> str:
 # Run in the page through playwright; each file is one function expression taking one argument.
 INSPECT_PAGE_JS = "browsercheck_inspect_page.js"  # waits for images and MathJax, reports what it sees
 SEARCH_RESULTS_JS = "browsercheck_search_results.js"  # waits for the search to finish, counts results
+READER_PAGE_JS = "browsercheck_reader_page.js"  # overflow, plumbing, structure, figure resolution
 
 
 def _is_local(url: str) -> bool:
@@ -180,6 +196,39 @@ def _inspect(page, relative: str, stats: PageStats) -> list[Problem]:
     return problems
 
 
+def _inspect_reader(page, relative: str, stats: PageStats, viewport: str) -> list[Problem]:
+    wide = viewport == "wide"
+    found = page.evaluate(_script(READER_PAGE_JS), {
+        "maxCodeLines": MAX_CODE_LINES, "chapter": bool(CHAPTER_PAGE.fullmatch(relative)), "wideCheck": wide})
+    at = f" at {VIEWPORTS[viewport]['width']} px"
+    problems = [Problem(relative, "overflow", detail + at) for detail in found["overflow"]]
+    if wide:  # the rest does not depend on the width
+        stats.code_lines, stats.pngs = found["codeLines"], found["pngs"]
+        problems += [Problem(relative, "plumbing", d) for d in found["plumbing"]]
+        problems += [Problem(relative, "structure", d) for d in found["structure"]]
+        problems += [Problem(relative, "figure", d) for d in found["figures"]]
+        problems += _accessibility(page, relative)
+    return problems
+
+
+def _accessibility(page, relative: str) -> list[Problem]:
+    """axe-core's serious and critical violations on the page (axe-playwright-python)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # No "preload": axe would re-fetch the theme's stylesheets and resolve their @import
+    # against the page, not the sheet (a spurious 404 for /basic.css on every page).
+    response = Axe().run(page, options={"resultTypes": ["violations"], "preload": False}).response
+    problems = []
+    for violation in response.get("violations", []):
+        if violation.get("impact") not in A11Y_IMPACTS:
+            continue
+        nodes = violation.get("nodes", [])
+        where = ", ".join(" ".join(n.get("target", [])) for n in nodes[:3])
+        problems.append(Problem(relative, "a11y", f"{violation['impact']}: {violation['id']} "
+                                f"({violation.get('help', '')}) on {len(nodes)} element(s): {where}"))
+    return problems
+
+
 def check_pages(
     base_url: str,
     pages: Sequence[str],
@@ -190,9 +239,10 @@ def check_pages(
 ) -> SiteReport:
     """Open each page (paths relative to ``base_url``) in Chromium and run every check.
 
-    ``screenshot_pages(page, stats)`` returns a name for a screenshot of that page (saved as
-    ``screenshot_dir/<name>.png``) or None; by default the home page and the first chapter
-    that shows both math and an image.
+    Every page is opened at each of ``VIEWPORTS``: at "wide" every check runs, at "phone" the
+    overflow check. ``screenshot_pages(page, stats)`` returns a name for screenshots of that
+    page (saved as ``screenshot_dir/<name>-<width>.png``, one per viewport) or None; by default
+    the home page, chapter 04 (Table 1) and chapter 09 (Theorem 9.2).
     """
     from playwright.sync_api import (
         sync_playwright,  # the test extra; imported only when used
@@ -205,34 +255,38 @@ def check_pages(
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-            context.route("**/*", recorder.route)
-            page = context.new_page()
-            page.on("console", recorder.on_console)
-            page.on("pageerror", recorder.on_page_error)
-            page.on("response", recorder.on_response)
-            page.set_default_timeout(PAGE_TIMEOUT_MS)
-            for relative in pages:
-                stats = PageStats()
-                try:
-                    _open(page, base_url + quote(relative))
-                    problems = _inspect(page, relative, stats)
-                except Exception as error:  # a page that hangs or crashes is a finding, not a stop
-                    problems = [Problem(relative, "load", f"page did not load: {error}".splitlines()[0])]
-                page.wait_for_timeout(100)  # late console messages of this page
-                problems += [Problem(relative, check, detail) for check, detail in recorder.reset()]
-                report.pages[relative] = stats
-                report.problems += problems
-                name = choose(relative, stats)
-                if screenshot_dir is not None and name and name not in report.screenshots:
-                    Path(screenshot_dir).mkdir(parents=True, exist_ok=True)
-                    path = Path(screenshot_dir) / f"{name}.png"
-                    page.screenshot(path=str(path), full_page=True)
-                    report.screenshots[name] = path
-            if search_query:
-                report.search_results = _check_search(page, base_url, search_query, report)
-                report.problems += [Problem("search.html", c, d) for c, d in recorder.reset()]
-            context.close()
+            for viewport, size in VIEWPORTS.items():
+                context = browser.new_context(viewport=size, service_workers="block")
+                context.route("**/*", recorder.route)
+                page = context.new_page()
+                page.on("console", recorder.on_console)
+                page.on("pageerror", recorder.on_page_error)
+                page.on("response", recorder.on_response)
+                page.set_default_timeout(PAGE_TIMEOUT_MS)
+                for relative in pages:
+                    stats = report.pages.setdefault(relative, PageStats())
+                    try:
+                        _open(page, base_url + quote(relative))
+                        problems = _inspect(page, relative, stats) if viewport == "wide" else []
+                        problems += _inspect_reader(page, relative, stats, viewport)
+                    except Exception as error:  # a page that hangs or crashes is a finding, not a stop
+                        problems = [Problem(relative, "load", f"page did not load at {size['width']} px: {error}".splitlines()[0])]
+                    page.wait_for_timeout(100)  # late console messages of this page
+                    late = recorder.reset()
+                    if viewport == "wide":
+                        problems += [Problem(relative, check, detail) for check, detail in late]
+                    report.problems += problems
+                    name = choose(relative, stats)
+                    shot = f"{name}-{size['width']}"
+                    if screenshot_dir is not None and name and shot not in report.screenshots:
+                        Path(screenshot_dir).mkdir(parents=True, exist_ok=True)
+                        path = Path(screenshot_dir) / f"{shot}.png"
+                        page.screenshot(path=str(path), full_page=True)
+                        report.screenshots[shot] = path
+                if search_query and viewport == "wide":
+                    report.search_results = _check_search(page, base_url, search_query, report)
+                    report.problems += [Problem("search.html", c, d) for c, d in recorder.reset()]
+                context.close()
         finally:
             browser.close()
     report.seconds = time.perf_counter() - start
@@ -243,8 +297,8 @@ def _default_screenshots() -> Callable[[str, PageStats], str | None]:
     def choose(relative: str, stats: PageStats) -> str | None:
         if relative == "index.html":
             return "home"
-        if re.fullmatch(r"book/\d\d_[^/]+\.html", relative) and stats.math and stats.images:
-            return "chapter"
+        if relative in ("book/04_public_bounds.html", "book/09_proofs_and_errata.html"):
+            return Path(relative).stem
         return None
 
     return choose
@@ -257,6 +311,12 @@ def _check_search(page, base_url: str, query: str, report: SiteReport) -> int:
         report.problems.append(Problem("search.html", "search", f"search for {query!r} did not finish"))
     elif found["count"] == 0:
         report.problems.append(Problem("search.html", "search", f"search for {query!r} found nothing: {found['summary']}"))
+    for snippet in found["snippets"]:
+        raw = RAW_TEX.search(snippet)
+        if raw:
+            start = max(0, raw.start() - 40)
+            report.problems.append(Problem("search.html", "search", f"raw TeX {raw.group()!r} in a result snippet: "
+                                           f"{snippet[start:raw.end() + 40]!r}"))
     return found["count"]
 
 
@@ -273,7 +333,7 @@ def register(subparsers) -> None:
         description=__doc__.split("\n\n")[0],
     )
     parser.add_argument("site", nargs="?", type=Path, default=SITE_DIR, help="built site (default _build/html)")
-    parser.add_argument("--screenshots", type=Path, default=None, help="folder for screenshots of the home page and a chapter")
+    parser.add_argument("--screenshots", type=Path, default=None, help="folder for screenshots of the home page and chapters 04 and 09, at each width")
     parser.add_argument("--query", default="oracle", help="search query that must find results (default: oracle)")
     parser.set_defaults(func=_main)
 

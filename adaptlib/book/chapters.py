@@ -28,6 +28,9 @@ PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"  # papermill's tag on the cell it adds
 INJECTED_CELL_ID = "injected-parameters"  # fixed id, so reruns do not change it
 HIDDEN_TAG = "remove-cell"  # Jupyter Book drops cells with this tag from the site
+# Tags that keep a cell's source off the page (the site drops it or folds it away).
+SOURCE_HIDDEN_TAGS = ("remove-cell", "remove-input", "hide-input", "hide-cell")
+MAX_SHOWN_CODE_LINES = 25  # a code cell the reader sees by default fits a screen
 ERROR_ALLOWED_TAG = "raises-exception"  # papermill and nbval accept an error in such a cell
 STDERR_ALLOWED_TAG = "allow-stderr"
 SOLUTION_TAG = "solution"
@@ -288,6 +291,23 @@ def template_problems(chapter: Chapter) -> list[str]:
         if unchecked:
             problems.append(f"{where}: the validation cell after the parameters cell does not check {', '.join(unchecked)}")
     problems.extend(_solution_problems(nb, where))
+    problems.extend(_reader_problems(nb, where))
+    return problems
+
+
+def _reader_problems(nb: nbformat.NotebookNode, where: str) -> list[str]:
+    """A code cell shown on the site holds no glue call and at most MAX_SHOWN_CODE_LINES lines."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type != "code" or any(tag in SOURCE_HIDDEN_TAGS for tag in tags):
+            continue
+        lines = cell.source.rstrip("\n").count("\n") + 1 if cell.source.strip() else 0
+        if re.search(r"\bglue\(", cell.source):
+            problems.append(f"{where}: cell {index} shows a glue( call on the page; move it to a cell tagged remove-cell")
+        if lines > MAX_SHOWN_CODE_LINES:
+            problems.append(f"{where}: cell {index} shows {lines} lines of code (at most {MAX_SHOWN_CODE_LINES}); "
+                            "split it, move helpers into adaptlib, or tag bookkeeping remove-cell")
     return problems
 
 
@@ -340,6 +360,21 @@ def staleness_problems(chapter: Chapter, executed: Path | None = None) -> list[s
     return problems
 
 
+# A self-check printed as a bare truth value ("Eq. 9 == Eq. 8: True", "True", "[ True False]").
+BARE_TRUTH = re.compile(r"(?:^|[:=]\s*|\[\s*)(?:np\.)?(?:True|False)\s*\]?\s*$")
+
+
+def _output_text(outputs: list) -> str:
+    """The text a reader sees of a cell's outputs: streams and text/plain of results."""
+    parts = []
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            parts.append("".join(out.get("text", "")))
+        elif "text/html" not in out.get("data", {}):
+            parts.append("".join(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
 def execution_problems(nb: nbformat.NotebookNode, where: str) -> list[str]:
     problems: list[str] = []
     counts = [c.get("execution_count") for c in nb.cells if c.cell_type == "code" and c.source.strip()]
@@ -360,6 +395,10 @@ def execution_problems(nb: nbformat.NotebookNode, where: str) -> list[str]:
         for local in (str(REPO_ROOT), home):
             if local in text:
                 problems.append(f"{where}: cell {index} output shows a path of this machine ({local}); print paths relative to the repository")
+        bare = [line for line in _output_text(outputs).splitlines() if BARE_TRUTH.search(line)]
+        if bare and not any(tag in ("remove-cell", "remove-output") for tag in tags):
+            problems.append(f"{where}: cell {index} ({_first_line(cell.source)}) prints {len(bare)} bare True/False "
+                            f"line(s) such as {bare[0].strip()!r}; show self-checks with adaptlib.chapter.show.checks")
         images = [o for o in outputs if "image/png" in o.get("data", {})]
         figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
         if images and not (figure.get("caption") and figure.get("name")):

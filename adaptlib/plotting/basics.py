@@ -21,9 +21,12 @@ from matplotlib.patches import Rectangle
 
 from adaptlib.core.oracle import OracleResult
 from adaptlib.core.states import StateSpace, eq3_breaks, pareto_dropped
-from adaptlib.plotting.style import colors, finish, log_cost_axis, new_figure
+from adaptlib.plotting.style import PALETTE, colors, finish, log_cost_axis, new_figure
 
-VIOLATION_COLOR = "#d62728"
+VIOLATION_COLOR = PALETTE[3]  # vermilion: a state that breaks Eq. 3, the cell IC of Fig. 1
+NONE_RIGHT_COLOR = PALETTE[7]  # grey: instances that no state gets right
+MARKERS = ("o", "s", "^", "D", "v", "P")  # one per family, with its colour
+TEXT_SIZE = 9  # points: the smallest text of these figures (the style's tick labels)
 _CELL_TEXT = {
     "CC": "CC: both right",
     "CI": "CI: only $S_s$ right",
@@ -57,7 +60,7 @@ def plot_accuracy_cost(
         raise ValueError("spaces is empty; give at least one family (name -> StateSpace)")
     if label_states not in ("all", "marked", "none"):
         raise ValueError(f"label_states must be 'all', 'marked' or 'none'; got {label_states!r}")
-    fig, ax = _axes(ax, (7.0, 4.2))
+    fig, ax = _axes(ax, (6.4, 4.2))
     palette = colors(len(spaces))
     any_dropped = any_break = False
     for color, (family, space) in zip(palette, spaces.items()):
@@ -76,7 +79,7 @@ def plot_accuracy_cost(
                 markerfacecolor="white",
                 markeredgecolor=color,
                 markeredgewidth=1.5,
-                markersize=7,
+                markersize=10,
             )
         breaks = eq3_breaks(space)
         if breaks.size:
@@ -86,7 +89,7 @@ def plot_accuracy_cost(
                 acc[breaks],
                 "x",
                 color=VIOLATION_COLOR,
-                markersize=11,
+                markersize=6,
                 markeredgewidth=2,
             )
         labelled = {
@@ -98,12 +101,13 @@ def plot_accuracy_cost(
             ax.annotate(
                 space.names[i],
                 (costs[i], acc[i]),
-                xytext=(6, -4),
+                xytext=(7, -3),
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=TEXT_SIZE,
                 color=color,
                 ha="left",
                 va="top",
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
             )
     log_cost_axis(ax, unit, label="cost $R_i$ per instance")
     ax.set_ylabel("accuracy $A_i$ (%)")
@@ -111,16 +115,17 @@ def plot_accuracy_cost(
     if any_dropped:
         handles.append(
             Line2D(
-                [], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="grey"
+                [], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="grey",
+                markersize=8,
             )
         )
         labels.append("dropped by pareto()")
     if any_break:
         handles.append(
-            Line2D([], [], marker="x", linestyle="", color=VIOLATION_COLOR, markeredgewidth=2)
+            Line2D([], [], marker="x", linestyle="", color=VIOLATION_COLOR, markeredgewidth=2, markersize=6)
         )
         labels.append("breaks Eq. 3")
-    ax.legend(handles, labels, loc="lower right", fontsize=8)
+    ax.legend(handles, labels, loc="lower right", fontsize=TEXT_SIZE)
     return finish(fig)
 
 
@@ -144,7 +149,7 @@ def plot_two_state_confusion(
         raise ValueError(
             "table must come from adaptlib.analysis.oracle_agent.two_state_table (cells CC, CI, IC, II)"
         )
-    fig, ax = _axes(ax, (5.6, 4.4))
+    fig, ax = _axes(ax, (6.2, 4.6))
     cells = table.set_index("cell")
     layout = [["CC", "CI"], ["IC", "II"]]
     share = np.array([[cells.loc[c, "probability"] for c in row] for row in layout])
@@ -164,7 +169,7 @@ def plot_two_state_confusion(
         ax=ax,
         linewidths=1.0,
         linecolor="white",
-        annot_kws={"fontsize": 8},
+        annot_kws={"fontsize": TEXT_SIZE},
         cbar_kws={"label": "share of instances (%)"},
         xticklabels=[f"{large} right", f"{large} wrong"],
         yticklabels=[f"{small} right", f"{small} wrong"],
@@ -199,13 +204,13 @@ def _outline(row: int, column: int, *, color: str) -> Rectangle:
 def plot_label_histogram(result: OracleResult, *, ax: Axes | None = None) -> Figure:
     """Where the Oracle Agent sends the instances (Eq. 4): one bar per state, in cost order,
     plus a bar for the instances no state gets right; each bar is labelled with its count."""
-    fig, ax = _axes(ax, (6.5, 3.6))
+    fig, ax = _axes(ax, (6.4, 3.6))
     names = list(result.space.names) + ["none right"]
     counts = np.append(result.histogram, result.n_none)
     share = 100.0 * counts / result.n_instances
-    palette = colors(1) * len(result.space) + [mcolors.to_rgb("lightgrey")]
+    palette = colors(1) * len(result.space) + [mcolors.to_rgb(NONE_RIGHT_COLOR)]
     bars = ax.bar(np.arange(len(names)), share, color=palette, edgecolor="black", linewidth=0.5)
-    ax.bar_label(bars, labels=[f"{c:,}" for c in counts], fontsize=8, padding=2)
+    ax.bar_label(bars, labels=[f"{c:,}" for c in counts], fontsize=TEXT_SIZE, padding=2)
     ax.set_xticks(np.arange(len(names)), names, rotation=30, ha="right")
     ax.set_ylabel("share of instances (%)")
     ax.set_xlabel("adaptation label: the cheapest correct state (cost order)")
@@ -234,10 +239,11 @@ def plot_alpha_profiles(
             "use adaptlib.analysis.alpha_profiles.flatness_table"
         )
     families: Sequence[str] = list(dict.fromkeys(profiles["family"]))
-    fig, ax = _axes(ax, (7.0, 4.2))
+    fig, ax = _axes(ax, (6.4, 4.2))
     palette = colors(len(families))
     offsets = np.linspace(-0.12, 0.12, len(families)) if len(families) > 1 else np.zeros(1)
-    for color, offset, family in zip(palette, offsets, families):
+    markers = [MARKERS[i % len(MARKERS)] for i in range(len(families))]
+    for color, marker, offset, family in zip(palette, markers, offsets, families):
         rows = profiles[profiles["family"] == family]
         x = rows["index"].to_numpy(float) + offset
         y = rows["alpha"].to_numpy(float)
@@ -246,7 +252,7 @@ def plot_alpha_profiles(
             x,
             y,
             yerr=np.where(np.isfinite(err), err, 0.0),
-            fmt="o-",
+            fmt=f"{marker}-",
             color=color,
             capsize=3,
             markersize=5,
@@ -267,5 +273,5 @@ def plot_alpha_profiles(
     ax.set_ylim(-0.02, 1.02)
     ticks = np.unique(profiles["index"].to_numpy(int))
     ax.set_xticks(ticks)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=TEXT_SIZE, loc="best")
     return finish(fig)

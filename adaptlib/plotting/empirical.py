@@ -53,17 +53,41 @@ def plot_empirical_bounds(results: Sequence[EmpiricalBounds], *, ncols: int | No
     shows, down to the worst agent (each instance sent to a wrong state)."""
     if not results:
         raise ValueError("results is empty; give at least one family's empirical_bounds()")
-    ncols = min(len(results), 2) if ncols is None else ncols
-    nrows = -(-len(results) // ncols)
-    fig, axes = new_figure(nrows, ncols, width=6.8, height=3.3 * nrows + 0.8, squeeze=False)
+    fig, used, spare = _panels(len(results), ncols, row_height=3.2)
     palette = colors(4)
-    for ax, result in zip(axes.flat, results):
+    for ax, result in zip(used, results):
         _draw_family(ax, result, palette, zoom)
-    for ax in list(axes.flat)[len(results):]:
-        ax.set_visible(False)
-    fig.legend(*_fig4_legend(palette, any(r.all_states_oracle is not None for r in results)),
-               loc="outside lower center", ncol=2, fontsize=7.5)
+    _legend(fig, spare, *_fig4_legend(palette, any(r.all_states_oracle is not None for r in results)))
     return finish(fig)
+
+
+def _panels(n: int, ncols: int | None, *, row_height: float) -> tuple[Figure, list[Axes], list[Axes]]:
+    """A grid of ``n`` panels, two per row by default, in the column's width (6.4 in). Returns
+    the figure, the ``n`` panels and the spare cells of the last row (kept for the legend,
+    see :func:`_legend`)."""
+    ncols = min(n, 2) if ncols is None else ncols
+    if ncols < 1:
+        raise ValueError(f"ncols must be at least 1; got {ncols!r}")
+    nrows = -(-n // ncols)
+    spare_cells = nrows * ncols - n
+    height = row_height * nrows + (0.0 if spare_cells else 1.1)
+    fig, axes = new_figure(nrows, ncols, width=6.4, height=height, squeeze=False)
+    cells = list(axes.flat)
+    return fig, cells[:n], cells[n:]
+
+
+def _legend(fig: Figure, spare: Sequence[Axes], handles: list, labels: list[str]) -> None:
+    """The figure's legend: in the first spare cell of the grid when there is one (the other
+    spare cells are removed, so no panel stays empty), else below the panels."""
+    if spare:
+        host, *rest = spare
+        for ax in rest:
+            ax.remove()
+        host.axis("off")
+        host.legend(handles, labels, loc="center", borderaxespad=0.0, handlelength=1.6)
+    else:
+        fig.legend(handles, labels, loc="outside lower center", ncol=2, columnspacing=1.2,
+                   handlelength=1.6)
 
 
 def _draw_family(ax: Axes, result: EmpiricalBounds, palette, zoom: bool) -> None:
@@ -121,12 +145,12 @@ def _fig4_legend(palette, with_all_states: bool) -> tuple[list, list[str]]:
     ]
     labels = ["reachable by an adaptive agent", "states (measured $R_i$, $A_i$)",
               r"Eq. 8, $\alpha$ from 0 (top) to 1", r"$\alpha = 1$ (Eq. 9)",
-              r"$\alpha_{min}$ (Eq. 8), bar: its bootstrap interval",
-              "exact oracle, with bootstrap intervals"]
+              r"$\alpha_{min}$ (Eq. 8); bar: its interval",
+              "exact oracle, with intervals"]
     if with_all_states:
         handles.append(Line2D([], [], marker="*", linestyle="", markerfacecolor="none",
                               markeredgecolor="black", markersize=10))
-        labels.append("exact oracle with the dominated states too")
+        labels.append("exact oracle, dominated states too")
     return handles, labels
 
 
@@ -180,11 +204,9 @@ def plot_constant_alpha_lines(
     if missing:
         raise ValueError(f"alpha_min and units need an entry for {', '.join(missing)}")
     paper = None if printed is None else printed.set_index("key")
-    ncols = min(len(keys), 2)
-    nrows = -(-len(keys) // ncols)
-    fig, axes = new_figure(nrows, ncols, width=6.8, height=3.1 * nrows + 0.8, squeeze=False)
+    fig, used, spare = _panels(len(keys), None, row_height=3.0)
     region_color, line_color, min_color, _ = colors(4)
-    for ax, key in zip(axes.flat, keys):
+    for ax, key in zip(used, keys):
         space = spaces[key]
         hull = densify(guaranteed_region(space))
         ax.fill(hull[:, 0], 100.0 * hull[:, 1], color=region_color, alpha=0.18, linewidth=0)
@@ -208,8 +230,6 @@ def plot_constant_alpha_lines(
         _label_minor_ticks(ax)
         ax.text(0.97, 0.95, f"{name}, $\\alpha_{{min}}$ = {alpha_min[key]:.2f}", transform=ax.transAxes,
                 fontsize=9, fontweight="bold", ha="right", va="top")
-    for ax in list(axes.flat)[len(keys):]:
-        ax.set_visible(False)
     handles = [
         Patch(color=region_color, alpha=0.3),
         Line2D([], [], marker="o", color="0.35", markersize=4, linewidth=1),
@@ -217,10 +237,10 @@ def plot_constant_alpha_lines(
         Line2D([], [], marker="s", linestyle="", color=line_color, markeredgecolor="black"),
         Line2D([], [], marker="D", linestyle="", color=min_color, markeredgecolor="black"),
     ]
-    legend = ["reachable whatever the per-instance structure", "public states ($R_i$, $A_i$)",
+    legend = ["reachable whatever the errors' structure", "public states ($R_i$, $A_i$)",
               r"Eq. 8, $\alpha$ from 0 (top) to 1", r"$\alpha = 1$ (Eq. 9)", r"$\alpha_{min}$ (Eq. 8)"]
     if paper is not None:
         handles.append(Line2D([], [], marker="D", linestyle="", markerfacecolor="none", markeredgecolor="0.3"))
-        legend.append("hollow: the paper's printed points")
-    fig.legend(handles, legend, loc="outside lower center", ncol=2, fontsize=7.5)
+        legend.append("hollow: the paper's points")
+    _legend(fig, spare, handles, legend)
     return finish(fig)

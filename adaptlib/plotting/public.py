@@ -65,7 +65,7 @@ def plot_public_bounds(
     unit = str(units[0])
     paper = None if printed is None else printed.set_index("key")
     if ax is None:
-        fig, ax = new_figure(width=6.8, height=5.0)
+        fig, ax = new_figure(width=6.4, height=5.4)
     else:
         fig = ax.figure
     family_colors = iter(colors(len(keys)))
@@ -73,7 +73,7 @@ def plot_public_bounds(
         row, space = reproduced.loc[key], spaces[key]
         is_envelope = key in ENVELOPE_KEYS
         color = ENVELOPE_COLOR if is_envelope else next(family_colors)
-        label = (f"SOTA envelope ({row['pool']}, {len(space)} models on the front)" if is_envelope
+        label = (f"SOTA envelope, {row['pool']}: {len(space)} models" if is_envelope
                  else f"{row['family']} ({len(space)} states)")
         ax.plot(space.costs, 100.0 * space.accuracies, "-o", color=color, label=label,
                 markersize=3 if is_envelope else 5, linewidth=1.2 if is_envelope else 1.8,
@@ -82,7 +82,7 @@ def plot_public_bounds(
         # Ratio labels: families below right of their star, the envelope above left.
         offset, align = ((-8, 6), "right") if is_envelope else ((8, -11), "left")
         ax.annotate(f"{row['R_ratio_a1']:.1f}x", (row["R_oracle_a1"], row["A_N_pct"]),
-                    xytext=offset, textcoords="offset points", ha=align, fontsize=8,
+                    xytext=offset, textcoords="offset points", ha=align, fontsize=9,
                     color=color, fontweight="bold", zorder=5,
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.6})
         if paper is not None and key in paper.index:
@@ -95,7 +95,8 @@ def plot_public_bounds(
     handles, labels = ax.get_legend_handles_labels()
     handles += _marker_handles(show_optimistic, printed is not None)
     labels += _marker_labels(show_optimistic, printed is not None)
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7.5)
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
+              columnspacing=1.2, handlelength=1.6)
     return finish(fig)
 
 
@@ -124,9 +125,9 @@ def _marker_handles(show_optimistic: bool, with_paper: bool) -> list[Line2D]:
 
 
 def _marker_labels(show_optimistic: bool, with_paper: bool) -> list[str]:
-    labels = [r"oracle, $\alpha = 1$ (Eq. 9), label: $R_{ratio}$"]
+    labels = [r"oracle, $\alpha = 1$ (Eq. 9), label $R_{ratio}$"]
     if show_optimistic:
         labels.append(r"oracle, $\alpha = \alpha_{min}$ (Eq. 8)")
     if with_paper:
-        labels.append("hollow: the paper's printed point")
+        labels.append("hollow: the paper's point")
     return labels

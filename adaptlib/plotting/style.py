@@ -15,6 +15,7 @@ from matplotlib import cycler
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import LogLocator
 
 # seaborn's "colorblind" palette: 10 colours that stay distinct under colour blindness. Written
@@ -32,8 +33,10 @@ WHITEGRID = {
     "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.size": 4.0, "ytick.minor.size": 4.0,
     "xtick.minor.width": 1.0, "ytick.minor.width": 1.0,
 }
-DPI = 110
-FIGSIZE = (6.4, 4.0)  # inches: 704 x 440 px at DPI, the width of the site's text column
+DPI = 105
+FIGSIZE = (6.4, 4.0)  # inches: 672 x 420 px at DPI, within the site's text column
+COLUMN_PX = 680  # the width of the site's text column at 1,280 px (a wider figure is shrunk)
+MIN_TEXT_PX = 10.0  # no text of a figure smaller than this at the column's width
 FONT_SIZES = {"font.size": 10, "axes.labelsize": 10, "axes.titlesize": 11, "legend.fontsize": 9,
               "xtick.labelsize": 9, "ytick.labelsize": 9}
 
@@ -60,7 +63,11 @@ def book_rc() -> dict:
 
 
 def use_book_style() -> None:
-    """Apply the book's style to matplotlib, and PNG output to Jupyter when in a kernel."""
+    """Apply the book's style to matplotlib, and 2x PNG output to Jupyter when in a kernel.
+
+    "retina" PNGs have twice the pixels of the figure's size and say so in their metadata,
+    which the site honours: sharp on high-density screens, and still sharp when zoomed.
+    """
     mpl.rcParams.update(book_rc())
     try:
         from IPython import get_ipython
@@ -68,7 +75,7 @@ def use_book_style() -> None:
     except ImportError:
         return
     if get_ipython() is not None:
-        set_matplotlib_formats("png")
+        set_matplotlib_formats("retina")
 
 
 def colors(n: int) -> list[tuple[float, float, float]]:
@@ -100,11 +107,42 @@ def log_cost_axis(ax: Axes, unit: str, *, axis: str = "x", label: str = "cost pe
     return ax
 
 
+def save_png(fig: Figure, path) -> None:
+    """Save ``fig`` as a PNG at twice its DPI, as the chapters show it, with no version stamp.
+
+    For a figure that another page shows as a file (the home page shows chapter 04's Fig. 3).
+    """
+    fig.savefig(path, format="png", dpi=2 * fig.dpi, metadata={"Software": None})
+
+
+def smallest_text_px(fig: Figure, column_px: float = COLUMN_PX) -> float:
+    """The size in CSS pixels of the figure's smallest visible text, shown at ``column_px``.
+
+    A figure wider than the column is shrunk to it, and its text with it.
+    """
+    fig.draw_without_rendering()  # ticks and their labels exist once laid out
+    width_px = fig.get_figwidth() * fig.dpi
+    shrink = min(1.0, column_px / width_px)
+    sizes = [text.get_fontsize() for text in fig.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return min(sizes, default=float("inf")) * fig.dpi / 72 * shrink
+
+
 def finish(fig: Figure) -> Figure:
     """Close ``fig`` in pyplot (so Jupyter does not show it a second time) and return it.
 
     The cell's value is then the figure, displayed once as PNG; in a script, save it with
-    ``fig.savefig(path)``.
+    ``fig.savefig(path)``. A figure whose text would read smaller than ``MIN_TEXT_PX`` at the
+    column's width, or with an empty panel, is refused: fix the figure, not the reader's eyes.
     """
     plt.close(fig)
+    smallest = smallest_text_px(fig)
+    if smallest < MIN_TEXT_PX:
+        raise ValueError(
+            f"figure text of {smallest:.1f} px at the column's {COLUMN_PX} px (at least {MIN_TEXT_PX:.0f}): "
+            "use a larger font or a narrower figure (stack panels in rows)")
+    empty = [i for i, ax in enumerate(fig.axes) if ax.get_visible() and ax.axison
+             and not (ax.lines or ax.collections or ax.patches or ax.images or ax.texts or ax.tables)]
+    if empty:
+        raise ValueError(f"figure has {len(empty)} empty panel(s) (axes {empty}): remove them (ax.remove())")
     return fig

@@ -88,10 +88,33 @@ def test_search_finds_oracle(site_report: SiteReport):
     assert site_report.search_results and site_report.search_results > 0
 
 
-def test_screenshots_of_home_and_a_chapter(site_report: SiteReport):
-    assert set(site_report.screenshots) == {"home", "chapter"}, (
-        f"screenshots taken: {sorted(site_report.screenshots)}; the chapter one needs a chapter with math and a figure"
-    )
+def test_nothing_wider_than_the_column(site_report: SiteReport):
+    assert not site_report.by_check("overflow"), _problems(site_report, "overflow")
+
+
+def test_no_plumbing_on_the_page(site_report: SiteReport):
+    assert not site_report.by_check("plumbing"), _problems(site_report, "plumbing")
+    shown = {page: stats.code_lines for page, stats in site_report.pages.items() if stats.code_lines}
+    print("code lines shown by default:", shown, "total", sum(shown.values()))
+    assert shown, "no page shows any code: the check saw nothing (or the cells lost their classes)"
+
+
+def test_every_chapter_opens_with_its_box_and_ends_with_a_summary(site_report: SiteReport):
+    assert not site_report.by_check("structure"), _problems(site_report, "structure")
+
+
+def test_every_figure_has_twice_the_pixels_it_is_shown_with(site_report: SiteReport):
+    assert not site_report.by_check("figure"), _problems(site_report, "figure")
+    assert sum(stats.pngs for stats in site_report.pages.values()) >= 10, "fewer than 10 PNG figures were checked"
+
+
+def test_no_serious_accessibility_violation(site_report: SiteReport):
+    assert not site_report.by_check("a11y"), _problems(site_report, "a11y")
+
+
+def test_screenshots_of_home_and_chapters_04_and_09_at_both_widths(site_report: SiteReport):
+    expected = {f"{name}-{width}" for name in ("home", "04_public_bounds", "09_proofs_and_errata") for width in (1280, 390)}
+    assert set(site_report.screenshots) == expected, f"screenshots taken: {sorted(site_report.screenshots)}"
     for path in site_report.screenshots.values():
         assert path.read_bytes()[:8] == PNG_SIGNATURE and path.stat().st_size > 20_000, f"{path} is not a real screenshot"
 
@@ -123,7 +146,7 @@ def _details(report: SiteReport, page: str, check: str) -> list[str]:
 
 
 def test_checker_passes_the_good_pages(fixture_report: SiteReport):
-    for page in ("good.html", "references.html"):
+    for page in ("good.html", "references.html", "02_structured.html"):
         assert not [p for p in fixture_report.problems if p.page == page], fixture_report.summary()
     good = fixture_report.pages["good.html"]
     assert (good.images, good.math) == (1, 2)
@@ -153,6 +176,34 @@ def test_checker_reports_references_without_target(fixture_report: SiteReport):
     for text in expected:
         assert any(text in d for d in details), f"{text!r} not reported: {details}"
     assert len(details) == len(expected)
+
+
+def test_checker_reports_what_is_wider_than_the_column(fixture_report: SiteReport):
+    details = _details(fixture_report, "too_wide.html", "overflow")
+    for width in (1280, 390):
+        assert any("runs" in d and "past the column" in d and d.endswith(f"at {width} px") for d in details), details
+    assert any(d.startswith("equation") and "wider than the column" in d for d in details), details
+
+
+def test_checker_reports_plumbing(fixture_report: SiteReport):
+    details = _details(fixture_report, "plumbing.html", "plumbing")
+    assert details == ['visible glue( call in the cell "glue("ch01_key", 1.0, display=False)"',
+                       'code cell of 30 lines shown (at most 25): "x_1 = 1"'], details
+
+
+def test_checker_reports_a_chapter_without_box_or_final_summary(fixture_report: SiteReport):
+    details = _details(fixture_report, "01_unstructured.html", "structure")
+    assert details == ['no opening box ("The paper says, the book finds", class paper-vs-book)',
+                       'the last section is "Exercises", not "Summary"'], details
+
+
+def test_checker_reports_a_figure_without_twice_its_pixels(fixture_report: SiteReport):
+    assert _details(fixture_report, "low_resolution.html", "figure") == ["figure.png: 8 px shown at 8 px (needs 2x)"]
+
+
+def test_checker_reports_accessibility_violations(fixture_report: SiteReport):
+    details = _details(fixture_report, "inaccessible.html", "a11y")
+    assert len(details) == 1 and details[0].startswith("critical: image-alt"), details
 
 
 def test_checker_reports_console_errors(fixture_report: SiteReport):

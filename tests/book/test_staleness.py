@@ -103,6 +103,8 @@ def test_a_faithful_copy_is_fresh(chapter, tmp_path):
         (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output("stream", name="stderr", text="DeprecationWarning: old\n")), "wrote to stderr: DeprecationWarning"),
         (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"{REPO_ROOT}/data/x.csv\n")), "shows a path of this machine"),
         (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})), "without `mystnb: figure: caption/name`"),
+        (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output("stream", name="stdout", text="Eq. 9 == Eq. 8: True\n")), "prints 1 bare True/False line(s)"),
+        (lambda nb: nb.cells[3].outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": "False"}, execution_count=2)), "prints 1 bare True/False"),
         (lambda nb: nb.metadata.papermill.update(parameters={"alpha": 0.5}), "was run with alpha = 0.5, not the default 1.0"),
         (lambda nb: nb.metadata.papermill.update(parameters={"beta": 2}), "parameter 'beta', which the template no longer declares"),
         (lambda nb: nb.metadata.papermill.update(start_time="2024-01-01T00:00:00"), "holds run times (start_time)"),
@@ -135,12 +137,23 @@ def test_missing_copy_says_how_to_make_it(chapter, tmp_path):
         ("alpha: float | None = 1.0  # in [0, 1]", ["require_number('alpha', alpha)"], "papermill cannot read parameter(s) alpha"),
         ("alpha: float = 1.0  # in [0, 1]", ["print(alpha)"], "must validate them with adaptlib.chapter.params"),
         ("alpha: float = 1.0\nbeta: int = 2", ["require_number('alpha', alpha)"], "does not check beta"),
+        ("alpha: float = 1.0", ["require_number('alpha', alpha)", "glue('x', alpha)"], "cell 3 shows a glue( call"),
+        ("alpha: float = 1.0", ["require_number('alpha', alpha)", "\n".join(["x = 1"] * 26)], "cell 3 shows 26 lines of code"),
     ],
 )
 def test_template_problems_are_caught(tmp_path, parameters, cells, expected):
     template = make_template(tmp_path / "03_demo.ipynb", parameters, cells)
     problems = template_problems(Chapter("03_demo", template))
     assert any(expected in p for p in problems), problems
+
+
+def test_plumbing_in_a_cell_kept_off_the_page_is_fine(tmp_path):
+    template = make_template(tmp_path / "03_demo.ipynb", "alpha: float = 1.0",
+                             ["require_number('alpha', alpha)", "glue('x', alpha)\n" + "\n".join(["x = 1"] * 30)])
+    nb = nbformat.read(str(template), as_version=4)
+    nb.cells[3].metadata["tags"] = ["remove-cell"]
+    nbformat.write(nb, str(template))
+    assert template_problems(Chapter("03_demo", template)) == []
 
 
 def test_outputs_in_a_template_and_untagged_solutions_are_caught(tmp_path):

@@ -18,6 +18,9 @@ from adaptlib.core.frontier import Curve, above_curve, area, budget_frontier, ga
 from adaptlib.core.prices import paid_costs
 from adaptlib.analysis.budgets import folds, frontier_by_linear_program, oracle_conventions
 from adaptlib.analysis.agents import budget_cross_validation, budget_summary, choose_knob
+from adaptlib.analysis.agents import (BUDGET_COLUMNS, agent_summary, alpha_model_errors, alpha_model_verdicts,
+                                      alpha_models_by_family, bounds_respected, budget_table, chapter_families,
+                                      compare_families, curve_ranges, margin_effect)
 from strategies import PROPERTY
 from adaptlib.datasets import digits
 
@@ -91,7 +94,8 @@ def test_frontier_passes_through_the_exact_oracle_point(data) -> None:
         assert frontier.at(oracle.cost) == pytest.approx(oracle.accuracy, abs=1e-12)
         assert frontier.end == pytest.approx((oracle.cost, oracle.accuracy))
         if frontier.accuracy[-1] > frontier.accuracy[0]:  # the oracle gains something: less budget, less accuracy
-            assert frontier.at(oracle.cost * (1 - 1e-3)) < oracle.accuracy
+            below = oracle.cost - 1e-3 * (oracle.cost - frontier.cost[0])  # still on the frontier
+            assert frontier.at(below) < oracle.accuracy
 
 
 def test_two_state_frontier_is_the_segment_through_the_ia_cell() -> None:
@@ -411,6 +415,14 @@ def test_shared_cascade_curve_runs_from_s1_to_the_last_state() -> None:
 # ------------------------------------------------------------------ figures
 
 
+def _fits_the_column_in_rows(fig) -> None:
+    """At most 6.5 in wide, one panel per row (stacked), legends at 9 pt or more."""
+    assert fig.get_figwidth() <= 6.5
+    columns = {round(ax.get_position().x0, 3) for ax in fig.axes}
+    assert len(columns) == 1
+    assert all(t.get_fontsize() >= 9 for legend in fig.legends for t in legend.get_texts())
+
+
 def test_figures_draw_one_panel_per_family_and_refuse_empty_input() -> None:
     import matplotlib
 
@@ -426,10 +438,16 @@ def test_figures_draw_one_panel_per_family_and_refuse_empty_input() -> None:
     labels = fig.legends[0].get_texts()
     assert any("frontier" in t.get_text() for t in labels)
     assert sum(t.get_text().startswith(("cascade", "learned")) for t in labels) == 3
+    _fits_the_column_in_rows(fig)
+    agent_lines = [h for h, t in zip(fig.legends[0].legend_handles, labels)
+                   if t.get_text().startswith(("cascade", "learned"))]
+    styles = {(str(h.get_linestyle()), h.get_marker()) for h in agent_lines}
+    assert len(styles) == 3  # told apart without colour: line style and marker
     oracles = {name: comp.oracle for name, comp in comparisons.items()}
     fig = plot_alpha_models({k: fit_alpha_models(o) for k, o in oracles.items()},
                             {k: o.alpha for k, o in oracles.items()})
     assert len(fig.axes) == 2
+    _fits_the_column_in_rows(fig)
     with pytest.raises(ValueError, match="empty"):
         plot_agents_vs_bounds({})
     with pytest.raises(ValueError, match="measured"):
@@ -446,3 +464,95 @@ def test_comparison_without_agents_keeps_every_summary_column() -> None:
         compare_agents(correct[:, ::-1], costs[::-1])
     with pytest.raises(ValueError, match="scale"):
         compare_agents(correct, costs, scale="cubic")
+
+
+# ------------------------------------------------------------------ the page of chapter 10
+
+
+class _User:
+    """The reader's data as :func:`adaptlib.chapter.inputs.user_inputs` returns it."""
+
+    def __init__(self, correct, costs):
+        self.name, self.correct, self.unit = "mine", correct, "cost units"
+        self.space = exact_oracle(correct, costs).space
+
+
+def test_chapter_families_of_a_reader_has_no_agents_and_the_bounds_still_compare() -> None:
+    correct, costs, *_ = _synthetic_family(6, n=60)
+    setup = chapter_families(_User(correct, costs))
+    assert list(setup.families) == ["mine"] and setup.agents == {} and setup.unit == "cost units"
+    assert setup.describe() == "mine: 60 instances, 4 states, costs 1 to 50 cost units"
+    comparisons = compare_families(setup, n_folds=3)
+    assert curve_ranges(comparisons["mine"].curves).empty
+    inside = bounds_respected(comparisons)
+    assert inside.loc["mine", "points"] == 0 and bool(inside.loc["mine", "frontier_through_oracle"])
+    assert budget_table([], correct, [1.0, 2.0, 4.0], comparisons["mine"]).empty
+    summary = agent_summary(comparisons)
+    assert list(summary.index) == [("mine", "budgeted oracle (frontier)"), ("mine", "non-adaptive baseline")]
+
+
+def test_chapter_families_load_the_three_digits_families_with_three_agents_each() -> None:
+    setup = chapter_families(n_grid=5)
+    assert list(setup.families) == list(digits.FAMILIES) and setup.unit == "FLOPs"
+    assert all(len(agents) == 3 for agents in setup.agents.values())
+    assert setup.describe().splitlines()[0].startswith("width: 1797 instances, 8 states, costs ")
+
+
+def test_page_tables_agree_with_the_comparison_they_summarise() -> None:
+    correct, costs, top, predicted, pixels = _synthetic_family(7, n=90)
+    agents = standard_agents(correct, costs, top, predicted, pixels, n_grid=7, router_classifier="knn",
+                             router_k=5)
+    comparisons = {"a": compare_agents(correct, costs, None, agents, n_folds=3), "b": compare_agents(correct, costs)}
+    ranges = curve_ranges(comparisons["a"].curves)
+    assert list(ranges.index) == [agent.name for agent in agents]
+    assert (ranges.points == 7 + (ranges.index == agents[0].name)).all()  # the shared cascade adds "above 1"
+    assert (ranges.min_cost <= ranges.max_cost).all() and (ranges.max_accuracy <= 1).all()
+    inside = bounds_respected(comparisons)
+    assert inside.points.tolist() == [len(comparisons["a"].curves), 0]
+    assert inside.above_a_bound.tolist() == [0, 0] and inside.frontier_through_oracle.all()
+    summary = agent_summary(comparisons)
+    assert summary.loc[("a", agents[2].name), "gain_share"] == pytest.approx(
+        comparisons["a"].summary.set_index("agent").loc[agents[2].name, "gain_share"])
+    assert len(summary) == 5 + 2
+
+
+def test_budget_table_is_the_cross_validation_beside_the_bounds() -> None:
+    correct, costs, top, predicted, pixels = _synthetic_family(8, n=90)
+    agents = standard_agents(correct, costs, top, predicted, pixels, n_grid=7, router_classifier="knn",
+                             router_k=5)
+    comparison = compare_agents(correct, costs, None, agents, n_folds=3)
+    table = budget_table(agents, correct, [1.0, 3.0], comparison, n_folds=3, seed=2)
+    assert list(table.columns) == list(BUDGET_COLUMNS)
+    assert len(table) == 3 * 2
+    assert table.multiple.tolist() == pytest.approx([1.0, 3.0] * 3)
+    by_hand = budget_summary(budget_cross_validation(agents[1], correct, [comparison.oracle.cost], n_folds=3,
+                                                     seed=2))
+    row = table[(table.agent == agents[1].name) & (table.multiple == 1.0)].iloc[0]
+    assert row.held_out_accuracy == pytest.approx(by_hand.held_out_accuracy.iloc[0])
+    assert row.frontier == pytest.approx(comparison.frontier.at(comparison.oracle.cost))
+    safe = budget_table(agents, correct, [1.0, 3.0], comparison, n_folds=3, seed=2, margin=0.5)
+    both = margin_effect(table, safe)
+    assert len(both) == 6
+    assert both.accuracy_lost.to_numpy() == pytest.approx(
+        (both.held_out_accuracy - both.held_out_accuracy_margin).to_numpy())
+    assert (both.folds_over_budget_margin <= both.folds_over_budget + 1e-12).all()
+
+
+def test_alpha_models_by_family_and_their_verdicts() -> None:
+    comparisons = {f"f{seed}": compare_agents(*_synthetic_family(seed, n=120, n_states=5)[:2]) for seed in (1, 2)}
+    fits, table = alpha_models_by_family(comparisons, weighting="uniform")
+    assert set(fits) == {"f1", "f2"} and set(table.family) == {"f1", "f2"}
+    exact = table[table.model == "exact"]
+    assert np.allclose(exact[["cost_error_pct", "accuracy_error_pp"]], 0, atol=1e-9)
+    errors = alpha_model_errors(table)
+    assert "exact" not in errors.index and list(errors.columns) == ["abs_cost", "abs_acc", "alpha_rmse"]
+    fitted = table[table.model != "exact"]
+    assert errors.loc["constant-min", "abs_cost"] == pytest.approx(
+        fitted[fitted.model == "constant-min"].cost_error_pct.abs().mean())
+    verdicts = alpha_model_verdicts(table)
+    assert verdicts["n_families"] == 2 and 0 <= verdicts["lin_wins"] <= 2
+    assert list(verdicts["winners"].family) == ["f1", "f2"]
+    for row in verdicts["winners"].itertuples():
+        family = fitted[fitted.family == row.family]
+        assert abs(row.cost_error_pct) == pytest.approx(family.cost_error_pct.abs().min())
+    assert verdicts["inconsistent"] == int((~fitted.consistent.astype(bool)).sum())

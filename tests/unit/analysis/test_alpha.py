@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs
 
-from adaptlib import bootstrap_oracle, eq5_oracle, eq7_oracle, exact_oracle
-from adaptlib.analysis.alpha_profiles import VERDICTS, alpha_profile, alpha_replicates, fit_slope, independent_alpha, flatness, flatness_table, summarise_profile
+from adaptlib import StateSpace, bootstrap_oracle, eq5_oracle, eq7_oracle, eq8_constant_alpha, exact_oracle
+from adaptlib.analysis.alpha_profiles import VERDICTS, alpha_profile, alpha_replicates, constant_alpha, fit_slope, independent_alpha, flatness, flatness_table, pareto_oracle, summarise_profile
 from adaptlib.analysis.oracle_agent import adaptation_labels, two_state_table
 
 RULES = ("cheapest", "largest", "zero")
@@ -267,3 +267,29 @@ def test_eq5_and_eq7_with_prices_cover_every_rule(data, rule, model):
     assert np.isclose(
         eq7_oracle(prices, oracle.space.accuracies, oracle.alpha).cost + correction, oracle.cost
     )
+
+
+def test_constant_alpha_turns_eq7_into_eq8():
+    space = StateSpace.from_arrays(list("abcd"), [1.0, 2.0, 4.0, 8.0], [0.6, 0.7, 0.8, 0.9])
+    for value in (0.0, 0.3, 1.0):
+        vector = constant_alpha(len(space), value)
+        assert np.isnan(vector[0]) and np.all(vector[1:] == value) and vector.size == 4
+        via_eq7 = eq7_oracle(space.costs, space.accuracies, vector)
+        via_eq8 = eq8_constant_alpha(space, value)
+        assert np.isclose(via_eq7.cost, via_eq8.cost) and np.isclose(via_eq7.accuracy, via_eq8.accuracy)
+    with pytest.raises(ValueError, match="probability"):
+        constant_alpha(3, 1.5)
+    with pytest.raises(ValueError, match="whole number"):
+        constant_alpha(0, 0.5)
+
+
+def test_pareto_oracle_keeps_the_efficient_states_only():
+    rng = np.random.default_rng(1)
+    matrix = rng.random((400, 4)) < [0.6, 0.8, 0.7, 0.9]  # the third state breaks Eq. 3
+    names = ["a", "b", "c", "d"]
+    result = pareto_oracle(matrix, [1.0, 2.0, 3.0, 4.0], names)
+    kept = exact_oracle(matrix, [1.0, 2.0, 3.0, 4.0], names).space.pareto().names
+    assert tuple(result.space.names) == tuple(kept) and "c" not in kept
+    columns = [names.index(n) for n in kept]
+    direct = exact_oracle(matrix[:, columns], result.space.costs, kept)
+    assert np.isclose(result.cost, direct.cost) and np.isclose(result.accuracy, direct.accuracy)

@@ -312,3 +312,60 @@ def test_overhead_check_uses_the_paper_rule_for_unsolved_instances():
     assert close(check["direct"].iloc[0], ((1 + 2 + 0.5) + (4 + 2 + 2)) / 2)
     assert close(check["identity"].iloc[0], 2 + 1.5 * exact_oracle(matrix, [1.0, 4.0]).cost)
     assert isinstance(check, pd.DataFrame)
+
+
+# ---------------------------------------------------- what chapters 6-8 tabulate (helpers)
+def test_path_changes_name_the_new_and_the_dropped_states():
+    names = list("abcde")
+    changes = state_selection.path_changes(state_selection.selection_path(TRAP, 5), names)
+    assert list(changes.columns) == ["k", "r_ratio", "share", "red_dot", "new", "left_out"]
+    by_k = changes.set_index("k")
+    assert by_k.loc[2, "red_dot"] == "" and by_k.loc[2, "new"] == "a, e"
+    # k = 3 takes c; the optimum of size 4 drops c for b and d (the trap)
+    assert by_k.loc[3, "new"] == "c" and by_k.loc[4, "new"] == "b, d" and by_k.loc[4, "left_out"] == "c"
+
+
+def test_claim_table_rows_book_paper_difference():
+    space = StateSpace.from_arrays([f"s{i}" for i in range(9)], 2.0 ** np.arange(9),
+                                   np.linspace(0.5, 0.9, 9) ** 0.5)
+    claim = state_selection.claim_table({"f": space}, 0.9)
+    assert list(claim.index) == [("f", "book"), ("f", "paper"), ("f", "difference")]
+    curve = state_selection.selection_curve(space).set_index(["k", "algorithm"])
+    book, paper, diff = (claim.loc[("f", s)] for s in ("book", "paper", "difference"))
+    assert close(book["r_ratio_best"], curve.loc[(7, "exact"), "r_ratio"])
+    assert close(book["r_ratio_all"], curve.loc[(9, "exact"), "r_ratio"])
+    assert paper["R_N"] == 2586.0 and paper["k_target"] == 7 and paper["k_share"] == 7
+    assert close(diff["R_N"], 256.0 - 2586.0) and np.isnan(diff["states"])
+    assert np.isnan(book["k_target"])  # no size reaches 100x on this small space
+    assert np.isnan(state_selection.claim_table({"f": space}, 0.8).loc[("f", "paper"), "k_share"])
+
+
+def test_table2_comparison_and_interpolation_sensitivity():
+    t2 = continuous_adaptation.table2("linear")
+    shown = continuous_adaptation.table2_comparison(t2)
+    assert shown.index.get_level_values(-1).tolist() == ["book", "paper", "difference"] * 2
+    imagenet = shown.xs("ImageNet (GMACs)", level=0)
+    row = t2.set_index("key").loc["imagenet"]
+    assert close(imagenet.loc["book", "R_ratio"], row["R_ratio"])
+    assert imagenet.loc["paper", "R_ratio"] == 160.94
+    assert close(imagenet.loc["difference", "R_N"], row["R_N"] - row["printed_R_N"])
+    sensitivity = continuous_adaptation.interpolation_sensitivity()
+    book = sensitivity.drop(index="paper", level="pool")
+    assert len(book) == sum(len(public.envelope_pools(k)) for k in public.ENVELOPES)
+    assert (book["log_over_linear"] >= 1).all()
+    paper = sensitivity.xs("paper", level="pool")
+    assert paper.loc["ImageNet", "linear"] == 160.94 and np.isnan(paper.loc["ImageNet", "log"])
+
+
+def test_overhead_grid_check_and_dynamic_range_by_top():
+    matrix = np.array([[True, True], [False, True], [False, False]])
+    grid = adaptation_costs.overhead_grid_check({"m": (matrix, [2.0, 5.0])}, [0.0, 1.0], [0.0, 0.5])
+    assert len(grid) == 4 and set(grid["data"]) == {"m"}
+    assert grid["beta0"].tolist() == [0.0, 0.0, 2.0, 2.0]  # in units of R_1 = 2
+    assert np.allclose(grid["direct"], grid["identity"])
+    pairs = adaptation_costs.dynamic_range_pairs(TRAP)
+    by_top = adaptation_costs.dynamic_range_by_top(pairs, list("abcde"))
+    assert by_top["top"].tolist() == list("bcde")
+    last = by_top.iloc[-1]
+    assert close(last["r_ratio_all"], 9 / eq9_conservative(TRAP).cost)
+    assert close(last["r_ratio_best_pair"], pairs[pairs["j"] == 4]["r_ratio"].max())

@@ -159,3 +159,35 @@ def test_interval_helpers():
     assert errata._overlap((1.0, 2.0), (2.0, 3.0))
     assert not errata._overlap((1.0, 1.9), (2.0, 3.0))
     assert errata._interval(0.52) == pytest.approx((0.515, 0.525))
+
+
+# ----------------------------------------------------------------- as chapter 9 shows them
+
+
+def test_proof_step_checks_hold_for_the_paper_and_fail_otherwise():
+    proof2 = errata.proof2_steps((3, 4))
+    items = errata.proof_step_checks(proof2, errata.PROOF2_SLIPS)
+    assert len(items) == len(proof2) and all(ok for _, ok, _ in items)
+    assert any("does not follow" in label and "line 3 → line 4" in label for label, _, _ in items)
+    wrong = errata.proof_step_checks(proof2, ("line 1 -> line 2",))
+    assert [ok for _, ok, _ in wrong].count(False) == 3  # the claimed slip holds; two real ones fail
+    printed, fixed = errata.proof3_steps((3,)), errata.proof3_steps((3,), corrected=True)
+    assert all(ok for _, ok, _ in errata.proof_step_checks(printed, errata.PROOF3_SLIPS, corrected=fixed))
+    assert not all(ok for _, ok, _ in errata.proof_step_checks(printed, errata.PROOF3_SLIPS, corrected=printed))
+    with pytest.raises(ValueError, match="no step named"):
+        errata.proof_step_checks(proof2, ("line 9 -> line 10",))
+
+
+def test_selections_frame_marks_the_kept_states():
+    space = errata.greedy_counterexample(5, 4, 12).space()
+    frame = errata.selections_frame(space, {"greedy": greedy_selection(space, 4)})
+    assert list(frame.index) == list(space.names)
+    assert "".join("x" if mark else "." for mark in frame["greedy"]) == "x.xxx"
+
+
+def test_greedy_misses_lists_the_sizes_where_greedy_is_worse():
+    imagenet = load_envelope("imagenet").pareto()
+    misses = errata.greedy_misses(imagenet)
+    assert 4 in misses.index and (misses["greedy excess %"] > 0).all()
+    assert misses.loc[4, "greedy R_oracle"] == pytest.approx(greedy_selection(imagenet, 4).point.cost)
+    assert misses.loc[4, "optimal R_oracle"] == pytest.approx(optimal_selection(imagenet, 4).point.cost)

@@ -281,3 +281,69 @@ def test_a_free_guesser_beats_the_oracle_of_the_space(width):
     guess = np.random.default_rng(0).random(n) < 0.1
     assert (oracle.exact_oracle(np.column_stack([guess, correct]), np.r_[0.0, costs]).cost
             < oracle.exact_oracle(correct, costs).cost)
+
+
+# ----------------------------------------------------------------- as chapter 9 shows them
+
+
+def test_event_partition_steps_are_the_lemma():
+    steps = proofs.event_partition_steps()
+    assert len(steps) == 3 and all(ok is True for _, ok in steps)
+    assert proofs.check_event_partition() is all(ok for _, ok in steps)
+
+
+def test_symbolic_run_runs_each_check_once_and_reports_both_kinds(monkeypatch):
+    calls = []
+    original = proofs.SYMBOLIC_CHECKS["Eq. 10"]
+    monkeypatch.setitem(proofs.SYMBOLIC_CHECKS, "Eq. 10", lambda n: calls.append(n) or original(n))
+    run = proofs.SymbolicRun((2, 3))
+    (every, _, _), (each, ok, evidence) = run.steps("Eq. 10")
+    assert "every N" in every and each.endswith("N = 2..3") and ok is True
+    assert evidence == "N = 2: holds, N = 3: holds"
+    assert run.holds("Eq. 10") and run.summary_step("Eq. 10", True)[1] is True
+    assert run.summary_step("Eq. 10", False)[1] is False
+    assert sorted(calls, key=str) == [2, 3, None]  # memoised: three calls in all
+    label, ok, _ = run.each("savings", proofs.check_eq10_savings_nonnegative)
+    assert label == "savings, N = 2..3" and ok is True
+
+
+def test_symbolic_run_says_fails_when_a_formula_is_broken(monkeypatch):
+    original = proofs.eq10_cost
+    monkeypatch.setattr(proofs, "eq10_cost", lambda m: original(m) + proofs.R[2] * proofs.A[1])
+    steps = proofs.SymbolicRun((3,)).steps("Eq. 10")
+    assert [ok for _, ok, _ in steps] == [False, False]
+    assert "N = 3: FAILS" in steps[1][2]
+
+
+def test_symbolic_run_validates():
+    with pytest.raises(ValueError, match="no symbolic check"):
+        proofs.SymbolicRun((2,)).result("Eq. 99")
+    with pytest.raises(ValueError, match="n .the number of states."):
+        proofs.SymbolicRun((1,))
+    assert set(proofs.CLAIMS) == set(proofs.SYMBOLIC_CHECKS)
+
+
+def test_each_numeric_check_is_all_of_its_steps(width):
+    correct, costs, space, n = width
+    pairs = [
+        (pn.steps_eq5(correct, costs), pn.numeric_eq5(correct, costs)),
+        (pn.steps_eq7(correct, costs), pn.numeric_eq7(correct, costs)),
+        (pn.steps_eq8(space), pn.numeric_eq8(space)),
+        (pn.steps_eq9(space, n), pn.numeric_eq9(space, n)),
+        (pn.steps_eq10(space), pn.numeric_eq10(space)),
+        (pn.steps_eq11(space), pn.numeric_eq11(space)),
+        (pn.steps_adaptation_cost(correct, costs, 100.0, 0.1), pn.numeric_adaptation_cost(correct, costs, 100.0, 0.1)),
+        (pn.steps_eq15(space), pn.numeric_eq15(space)),
+        (pn.steps_eq16(space, 10), pn.numeric_eq16(space, 10)),
+    ]
+    for steps, overall in pairs:
+        assert overall is True
+        assert all(isinstance(label, str) and ok is True and isinstance(evidence, str) for label, ok, evidence in steps)
+
+
+def test_a_broken_function_fails_exactly_its_step(monkeypatch, width):
+    correct, costs, _, _ = width
+    monkeypatch.setattr(bounds, "eq5_oracle", _shifted_point(bounds.eq5_oracle))
+    steps = pn.steps_eq5(correct, costs)
+    assert [ok for _, ok, _ in steps] == [True, False, True]
+    assert " vs " in steps[1][2]

@@ -245,3 +245,72 @@ def test_alternatives_list_every_choice() -> None:
     default = T.reproduce_table1()
     assert table.loc[("llama2", "llama2-paper-0shot"), "R_ratio_a1"] == pytest.approx(default.loc["llama2", "R_ratio_a1"])
     assert np.isnan(table.loc[("hellaswag", "leaderboard"), "R_ratio_amin"])
+
+
+# ------------------------------------------------------------ the tables chapter 04 shows
+
+def test_table1_view_splits_the_table_by_context_and_bound() -> None:
+    wide = T.side_by_side(T.reproduce_table1())
+    conservative = T.table1_view(wide, "ImageNet", T.CONSERVATIVE_COLUMNS)
+    assert list(conservative.columns) == ["A_N (%)", "R_1", "R_N", "R_oracle", "ΔR", "R_ratio (×)"]
+    assert T.context_unit(wide, "ImageNet") == "GMACs" and T.context_unit(wide, "HellaSwag") == "GFLOPs"
+    with_units = T.table1_view(wide, "ImageNet", T.CONSERVATIVE_COLUMNS, cost_unit_in_headers=True)
+    assert list(with_units.columns)[1:3] == ["R_1 (GMACs)", "R_N (GMACs)"]
+    assert (with_units.to_numpy() == conservative.to_numpy()).all()
+    assert list(conservative.index) == [(row, line) for row in ("EfficientNet", "ViT", "SOTA")
+                                        for line in ("book", "paper", "difference")]
+    assert conservative.loc[("ViT", "paper"), "R_N"] == 1016.72
+    assert conservative.loc[("ViT", "difference"), "A_N (%)"] == pytest.approx(
+        wide.loc["vit", "A_N_pct_reproduced"] - 88.60)
+    optimistic = T.table1_view(wide, "HellaSwag", T.OPTIMISTIC_COLUMNS)
+    assert {row for row, _ in optimistic.index} == {"Pythia", "Llama-2"}  # SOTA: no alpha
+    assert list(optimistic.columns)[:3] == ["α_min", "A_oracle (%)", "ΔA (points)"]
+    assert "R_oracle" in optimistic.columns
+    with pytest.raises(ValueError, match="context"):
+        T.table1_view(wide, "CIFAR", T.CONSERVATIVE_COLUMNS)
+    with pytest.raises(ValueError, match="unknown column"):
+        T.table1_view(wide, "ImageNet", ("R_2",))
+
+
+def test_table1_view_lays_out_the_values_it_is_given() -> None:
+    wide = T.side_by_side(T.reproduce_table1())
+    for columns, rows in ((T.CONSERVATIVE_COLUMNS, (("pythia", "Pythia"), ("hellaswag", "SOTA"))),
+                          (T.OPTIMISTIC_COLUMNS, (("pythia", "Pythia"), ("llama2", "Llama-2")))):
+        view = T.table1_view(wide, "HellaSwag", columns, cost_unit_in_headers=True)
+        for key, row in rows:
+            for column in columns:
+                header = T.headed(column, "GFLOPs")
+                for line, shown in T.BOOK_LINES.items():
+                    assert view.loc[(row, shown), header] == wide.loc[key, f"{column}_{line}"]
+
+
+def test_headers_name_their_units() -> None:
+    assert T.headed("A_N_pct", "GMACs") == "A_N (%)"
+    assert T.headed("dA_amin_pct", "GMACs") == "ΔA (points)"
+    assert T.headed("R_oracle_amin", "GFLOPs") == "R_oracle (GFLOPs)"
+    assert T.headed("R_ratio_a1", "GFLOPs") == "R_ratio (×)"
+    assert T.headed("alpha_min", "GFLOPs") == "α_min"
+    assert T.COLUMN_NAMES["dR_a1"] == "ΔR (α = 1)" and T.COLUMN_NAMES["R_1"] == "R_1"
+    assert T.COLUMN_NAMES["A_oracle_amin_pct"] == "A_oracle (α_min)"
+    assert T.ROW_LABEL["hellaswag"] == "HellaSwag SOTA" and T.ROW_LABEL["vit"] == "ViT"
+
+
+def test_data_behind_and_check_and_line_views() -> None:
+    reproduced = T.reproduce_table1()
+    behind = T.data_behind(reproduced)
+    assert list(behind.index) == [T.ROW_LABEL[k] for k in T.TABLE1_KEYS]
+    assert behind.loc["Llama-2", "data"] == "llama2-paper-0shot"
+    assert behind.loc["ImageNet SOTA", "data"] == "torchvision+timm"
+    assert behind.loc["ViT", "last state"] == reproduced.loc["vit", "last_state"]
+    assert (behind["states"] == reproduced["n_states"].to_numpy()).all()
+    check = T.check_paper_table1()
+    view = T.check_view(check)
+    assert len(view) == len(check)
+    assert view.loc[("ViT", "A_oracle (α_min)"), "flagged"] == "yes"
+    assert view.loc[("ViT", "ΔR (α = 1)"), "flagged"] == ""
+    np.testing.assert_allclose(view["high"], check["high"])
+    line = T.eq8_line_check()
+    lines = T.line_view(line)
+    assert list(lines.index) == [T.ROW_LABEL[k] for k in public.FAMILIES]
+    np.testing.assert_allclose(lines["off (%)"], 100 * line["relative"])
+    np.testing.assert_allclose(lines["on the line"], line["R_oracle_amin_line"])

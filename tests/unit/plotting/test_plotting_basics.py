@@ -111,3 +111,23 @@ def test_accuracy_cost_labels(mode, expected):
     assert [t.get_text() for t in fig.axes[0].texts] == expected
     with pytest.raises(ValueError, match="label_states"):
         plot_accuracy_cost({"broken": BROKEN}, label_states=True)
+
+
+def test_figures_fit_the_book_column():
+    """Every figure of chapters 1-3 fits the 680 px column with text of at least 10 px there."""
+    from adaptlib.plotting.style import MIN_TEXT_PX, smallest_text_px
+
+    matrix = np.array([[1, 1], [0, 1], [0, 0], [1, 0]], bool)
+    table = two_state_table(matrix[:, 0], matrix[:, 1], 1000.0, 16000.0)
+    rng = np.random.default_rng(0)
+    sample = rng.random((300, 4)) < [0.6, 0.7, 0.8, 0.9]
+    profiles, summary = flatness_table({"A": (sample, [1, 2, 3, 4], None)}, n_boot=50)
+    figures = [
+        plot_accuracy_cost({"broken": BROKEN, "clean": CLEAN}, label_states="all"),
+        plot_two_state_confusion(table, "tiny", "big"),
+        plot_label_histogram(exact_oracle(matrix, [1.0, 5.0], ["s", "l"])),
+        plot_alpha_profiles(profiles, summary),
+    ]
+    for fig in figures:
+        assert fig.get_figwidth() <= 6.5
+        assert smallest_text_px(fig) >= MIN_TEXT_PX

@@ -54,10 +54,22 @@ def test_fig6_one_panel_per_size_and_one_red_dot_after_k2():
 
 def test_eq10_waterfall_starts_at_the_dynamic_range_and_ends_at_the_bound():
     fig = plots.plot_eq10_contributions(SPACE, "FLOPs")
-    bars = fig.axes[0].patches
+    ax = fig.axes[0]
+    bars = ax.patches  # horizontal bars, read from the top: their lengths are the bounds
     assert len(bars) == 1 + (len(SPACE) - 1) + 1
-    assert bars[0].get_height() == pytest.approx(1 + 0.8 * 8)  # R_1 + (A_N - A_1)(R_N - R_1)
-    assert bars[-1].get_height() == pytest.approx(2.2)  # Eq. 9
+    assert bars[0].get_width() == pytest.approx(1 + 0.8 * 8)  # R_1 + (A_N - A_1)(R_N - R_1)
+    assert bars[-1].get_width() == pytest.approx(2.2)  # Eq. 9
+    assert [t.get_text() for t in ax.get_yticklabels()][1:-1] == list("bcde")  # one name a state
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # the dynamic range on top
+    assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 9
+
+
+def test_eq10_waterfall_names_every_few_states_of_a_large_space():
+    n = 130
+    big = StateSpace.from_arrays([f"s{i}" for i in range(n)], np.arange(1, n + 1),
+                                 np.linspace(0.1, 0.9, n))
+    ax = plots.plot_eq10_contributions(big, "FLOPs").axes[0]
+    assert len(ax.patches) == n + 1 and len(ax.get_yticks()) <= 61
 
 
 def test_chapter7_figures():
@@ -78,11 +90,24 @@ def test_chapter8_figures():
     fig = plots.plot_break_even(table)
     lines = fig.axes[0].get_lines()
     assert len(lines) == 2
-    # at beta_0 / R_N -> 0 the break-even beta_1 is R_ratio - 1
-    assert lines[0].get_ydata()[0] == pytest.approx(table["R_ratio"].iloc[0] - 1, rel=1e-3)
+    # at beta_0 / R_N -> 0 the break-even beta_1 is R_ratio - 1 (lines drawn largest R_ratio first)
+    assert sorted(line.get_ydata()[0] for line in lines) == pytest.approx(
+        sorted(table["R_ratio"] - 1), rel=1e-3)
     fig = plots.plot_overhead_curves(SPACE, "u", [0.0, 1.0])
     assert len(fig.axes[0].get_lines()) == 3
     fig = plots.plot_dynamic_range(adaptation_costs.dynamic_range_pairs(SPACE), "u")
     assert len(fig.axes[0].get_lines()) == 4
     with pytest.raises(ValueError, match="empty"):
         plots.plot_dynamic_range(adaptation_costs.dynamic_range_pairs(SPACE).iloc[:0], "u")
+
+
+def test_many_curves_differ_in_colour_style_and_marker():
+    styles = plots.line_styles(9)
+    keys = {(tuple(s["color"]), s["ls"], s["marker"]) for s in styles}
+    assert len(keys) == 9 and len({tuple(s["color"]) for s in styles}) == 9
+    assert all(set(s) == {"color"} for s in plots.line_styles(4))  # few curves: colour alone
+    named = {f"s{i}": design_spaces.NamedSpace(f"s{i}", f"S{i}", space, "u", 10, ())
+             for i, space in enumerate([SPACE, OTHER] * 5)}
+    table = adaptation_costs.break_even(named).iloc[:9]
+    lines = plots.plot_break_even(table).axes[0].get_lines()
+    assert len({(line.get_color(), line.get_linestyle(), line.get_marker()) for line in lines}) == 9

@@ -20,6 +20,8 @@ def test_step_and_linear_shades_one_triangle_per_segment_and_zooms():
     assert len(full.patches) == len(SPACE) - 1
     assert len(zoom.patches) == 2  # the cheaper half: 3 states, 2 segments
     assert full.get_xlabel() == "cost per instance (FLOPs)" and not full.get_title()
+    # stacked in rows, within the book's column (at most 6.5 in wide)
+    assert fig.get_figwidth() <= 6.5 and zoom.get_position().y1 < full.get_position().y0
 
 
 def test_selections_draw_both_subsets_with_their_bounds():
@@ -30,3 +32,5 @@ def test_selections_draw_both_subsets_with_their_bounds():
     assert any(label.startswith("greedy") and f"{greedy.point.cost:.4g}" in label for label in labels)
     assert any(label.startswith("optimal") and f"{best.point.cost:.4g}" in label for label in labels)
     assert ax.get_xscale() == "log" and "log scale" in ax.get_xlabel()
+    assert fig.get_figwidth() <= 6.5
+    assert min(text.get_fontsize() for text in ax.texts) >= 9  # the state names

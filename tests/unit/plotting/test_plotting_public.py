@@ -189,6 +189,7 @@ def test_fig3_panels() -> None:
         ax = fig.axes[0]
         assert isinstance(fig, Figure) and ax.get_xscale() == "log"
         assert unit in ax.get_xlabel() and ax.get_title() == ""
+        assert fig.get_figwidth() <= 6.5
         labels = ax.get_legend().get_texts()
         assert any("SOTA envelope" in t.get_text() for t in labels)
     with pytest.raises(ValueError, match="context"):
@@ -197,19 +198,37 @@ def test_fig3_panels() -> None:
         plot_public_bounds("ImageNet", reproduced.drop(index="vit"), spaces)
 
 
+def _panels(fig: Figure) -> list:
+    """The data panels of a figure (axes shown with their axis; a legend cell has none)."""
+    return [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+
+
 def test_fig4_figures() -> None:
     correct, costs = random_family(4, n=100, n_states=4)
     results = [EB.empirical_bounds(correct, costs, name=f"toy {k}", n_boot=20) for k in range(3)]
     fig = E.plot_empirical_bounds(results)
-    visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 3 and all(ax.get_xscale() == "log" for ax in visible)
-    assert "FLOPs" in visible[0].get_xlabel()
+    panels = _panels(fig)
+    assert len(panels) == 3 and all(ax.get_xscale() == "log" for ax in panels)
+    assert "FLOPs" in panels[0].get_xlabel()
+    assert fig.get_figwidth() <= 6.5
+    # Three panels in a 2 x 2 grid: the fourth cell holds the legend, and no panel is empty.
+    (host,) = [ax for ax in fig.axes if not ax.axison]
+    assert host.get_legend() is not None and not fig.legends
+    assert len(fig.axes) == 4
+    # Two panels fill their row: the legend goes below them.
+    fig = E.plot_empirical_bounds(results[:2])
+    assert len(_panels(fig)) == 2 and len(fig.axes) == 2 and len(fig.legends) == 1
     with pytest.raises(ValueError, match="empty"):
         E.plot_empirical_bounds([])
     spaces = {k: public.load_public_family(k) for k in public.FAMILIES}
     fig = E.plot_constant_alpha_lines(spaces, {k: public.paper_alpha_min(k) for k in spaces},
                                       {k: public.cost_unit(k) for k in spaces}, public.paper_table1())
-    assert len([ax for ax in fig.axes if ax.get_visible()]) == 4
+    assert len(_panels(fig)) == 4 and len(fig.axes) == 4 and len(fig.legends) == 1
+    assert fig.get_figwidth() <= 6.5
+    three = {k: spaces[k] for k in list(spaces)[:3]}
+    fig = E.plot_constant_alpha_lines(three, {k: public.paper_alpha_min(k) for k in three},
+                                      {k: public.cost_unit(k) for k in three})
+    assert len(_panels(fig)) == 3 and len(fig.axes) == 4 and not fig.legends
     with pytest.raises(ValueError, match="alpha_min and units"):
         E.plot_constant_alpha_lines(spaces, {}, {})
 
@@ -225,3 +244,23 @@ def test_the_proofs_sum_is_eq9() -> None:
         c, a = space.costs, space.accuracies
         summed = c[0] + (c[-1] - c[0]) * a[-1] - np.sum(np.diff(c) * a[:-1])
         assert summed == pytest.approx(eq9_conservative(space).cost)
+
+
+def test_summary_view_and_intervals_table_only_lay_out() -> None:
+    correct, costs = random_family(5, n=80, n_states=4)
+    results = [EB.empirical_bounds(correct, costs, name=f"toy {k}", n_boot=20, unit="MFLOPs") for k in range(2)]
+    summary = EB.bounds_summary(results)
+    view = EB.summary_view(summary)
+    assert list(view.index[:4]) == [("toy 0", "exact oracle"), ("toy 0", "α = 1 (Eq. 9)"),
+                                    ("toy 0", "α_min (Eq. 8)"), ("toy 0", "α_N (Eq. 8)")]
+    np.testing.assert_allclose(view["cost_vs_exact"], 100 * summary["cost_vs_exact"])
+    np.testing.assert_allclose(view["cost"], summary["cost"])
+    table = EB.intervals_table(results)
+    assert list(table.columns) == ["estimate", "low", "high"] and len(table) == 6
+    first = results[0]
+    assert table.loc[("toy 0", "R_oracle (MFLOPs)"), "estimate"] == pytest.approx(first.oracle.cost)
+    assert table.loc[("toy 0", "A_oracle (%)"), "high"] == pytest.approx(
+        100 * first.intervals.loc["accuracy", "high"])
+    row = table.loc[("toy 0", f"α_min (state {first.alpha_min_state})")]
+    assert (row["low"], row["estimate"], row["high"]) == pytest.approx(
+        (first.alpha_min_low, first.alpha_min, first.alpha_min_high))
