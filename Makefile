@@ -33,8 +33,11 @@ LAB_ARGS ?=
 BOOK_CHROMIUM ?= /usr/bin/chromium
 export BOOK_CHROMIUM
 NEEDS_BROWSER := $(if $(TIERS),$(filter browser,$(TIERS)),all)
+NEEDS_TEX := $(if $(TIERS),$(filter pdf,$(TIERS)),all)
+# Debian's TeX for `make pdf` and the pdf tier (adaptlib/book/pdf.py lists why each is needed).
+TEX_PACKAGES := texlive-latex-extra texlive-xetex latexmk texlive-fonts-recommended fonts-freefont-otf poppler-utils
 
-.PHONY: help book test venv lab student browser lock clean distclean FORCE
+.PHONY: help book test venv lab student browser pdf tex lock clean distclean FORCE
 
 help:
 	@echo "make book    build the book from nothing (venv, chapters, site) into _build/html"
@@ -42,6 +45,7 @@ help:
 	@echo "make lab     open the chapter templates in JupyterLab"
 	@echo "make student the student edition: student/notebooks and student/site without solutions"
 	@echo "make browser install Chromium for the browser tier (Debian's package) if it is missing"
+	@echo "make pdf     the book and its student edition as PDFs in _build/pdf (installs TeX if missing)"
 	@echo "make lock    re-resolve the pinned stack (requirements.lock, environment.yml)"
 	@echo "make clean   remove the built sites and test artifacts; make distclean also .venv and runs/"
 
@@ -65,7 +69,7 @@ $(EXECUTED): $(TEMPLATES) $(LIBRARY) $(DATA) $(INSTALLED) $(if $(MISSING),FORCE)
 $(SITE): $(EXECUTED) $(PAGES) adaptlib/book/sphinx_site.py $(wildcard adaptlib/book/static/*)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: $(INSTALLED) $(if $(NEEDS_BROWSER),browser)
+test: $(INSTALLED) $(if $(NEEDS_BROWSER),browser) $(if $(NEEDS_TEX),tex)
 	$(PY) tools/run_tiers.py $(TIERS)
 
 lab: $(INSTALLED)
@@ -73,6 +77,17 @@ lab: $(INSTALLED)
 
 student: $(EXECUTED)
 	$(PY) -m adaptlib.book.student
+
+pdf: $(EXECUTED) tex
+	$(PY) -m adaptlib.book.pdf
+	$(PY) -m adaptlib.book.pdf --student
+
+tex:
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftotext >/dev/null \
+	  && fc-list | grep -q FreeSerif; then echo "TeX for the PDF: $$(command -v xelatex)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	elif command -v sudo >/dev/null; then sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	else echo "install Debian's $(TEX_PACKAGES) for the PDF"; exit 1; fi
 
 browser:
 	@if [ -x "$(BOOK_CHROMIUM)" ]; then echo "Chromium for the browser tier: $(BOOK_CHROMIUM)"; \

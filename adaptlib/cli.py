@@ -28,7 +28,7 @@ SUBCOMMANDS = {
 HELP = {
     "oracle": "exact oracle and bounds from your own correctness matrix",
     "run": "execute the book's chapters (papermill), with parameters",
-    "predictions": "regenerate the digits families' per-instance predictions (data/predictions)",
+    "predictions": "regenerate the per-instance predictions of data/predictions (digits families, imagenet)",
     "student": "write the student edition: templates and site without solutions",
     "check-links": "check that every internal link and anchor of the built site resolves",
     "check-site": "open every page of the built site in headless Chromium and check it",

@@ -20,7 +20,7 @@ import pytest
 
 from adaptlib.book.paths import REPO_ROOT
 
-TIER_MARKERS = ("integration", "smoke", "staleness", "site", "links", "browser", "student")
+TIER_MARKERS = ("integration", "smoke", "staleness", "site", "links", "browser", "student", "pdf")
 # A folder that the tiers of one `make test` share (tools/run_tiers.py sets it): the site is
 # built there once, by the first tier that needs it, and the later tiers reuse that build.
 SHARED_SITE_ENV = "BOOK_TEST_SITE"

@@ -8,7 +8,8 @@
 Tiers: unit (tests not marked slow), integration (subprocesses, kernels, the refit), smoke (every template run with its smoke preset), nbval
 (book/*.ipynb re-executed and compared), staleness (book/ matches notebooks/), site (the
 Jupyter Book build with warnings as errors), links (internal links and anchors of that build),
-browser (its pages in headless Chromium), student (the edition without solutions, JupyterLab).
+browser (its pages in headless Chromium), student (the edition without solutions, JupyterLab),
+pdf (the book and the student edition as PDFs, read back with pdftotext).
 The tiers of one run share a single site build. A tier that collects no test fails, unless its
 emptiness is legitimate (smoke and nbval before any chapter exists), which is said aloud.
 Ends with one line per tier and a total line "N passed, N failed, N skipped".
@@ -73,6 +74,8 @@ TIERS = [
     Tier("browser", "every page in headless Chromium: console, offline, images, math, references, search",
          lambda: ["tests", "-m", "browser"]),
     Tier("student", "the student edition holds no solution; JupyterLab starts", lambda: ["tests", "-m", "student"]),
+    Tier("pdf", "the book and its student edition as PDFs (XeLaTeX), read back with pdftotext",
+         lambda: ["tests", "-m", "pdf"]),
 ]
 
 

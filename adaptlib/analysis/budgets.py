@@ -4,7 +4,7 @@ as a linear program (a cross-check of :func:`adaptlib.core.frontier.budget_front
 mean-cost target and measures cost and accuracy on held-out folds."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

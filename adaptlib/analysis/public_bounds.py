@@ -21,10 +21,10 @@ Taught in chapter 04.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from itertools import product
 from os import PathLike
 from pathlib import Path
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def _show(value: Any) -> str:
     """The value as the reader typed it, with its type when that is the problem."""
     text = repr(value)

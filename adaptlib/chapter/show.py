@@ -98,6 +98,16 @@ class Table:
             f"<tbody>{''.join(body)}</tbody></table></div></div>"
         )
 
+    def _repr_markdown_(self) -> str:
+        """The table as a Markdown pipe table: what the PDF shows (Sphinx's LaTeX builder takes
+        Markdown before plain text; the site and JupyterLab take the HTML)."""
+        def row(cells: Sequence[str]) -> str:
+            return "| " + " | ".join(_markdown_escape(cell) or " " for cell in cells) + " |"
+
+        align = "|" + "|".join("---:" if numeric else ":---" for numeric in self.numeric) + "|"
+        caption = [f"**{_markdown_escape(self.caption)}**", ""] if self.caption else []
+        return "\n".join([*caption, row(self.header), align, *(row(cells) for cells in self.rows)])
+
     def __repr__(self) -> str:
         table = [self.header, *self.rows]
         widths = [max(len(row[i]) for row in table) for i in range(len(self.header))]
@@ -110,6 +120,13 @@ class Table:
 
         lines = [self.caption] if self.caption else []
         return "\n".join([*lines, line(self.header), *(line(row) for row in self.rows)])
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_|$<\[\]#])")
+
+
+def _markdown_escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def table(

@@ -7,8 +7,9 @@ Taught in chapters 03-08 (each equation where it is derived).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 

@@ -7,7 +7,8 @@ right costs the cheapest state's price (``cheapest``, the paper's Eq. 4), the la
 """
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 

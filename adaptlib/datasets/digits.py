@@ -2,7 +2,11 @@
 
 Families (states in increasing cost): ``width`` (one MLP, 1..128 hidden tanh units), ``resolution``
 (logistic regression on block-averaged images), ``mixed`` (unlike classifiers). The model zoo
-that fits them is :mod:`adaptlib.datasets.zoo`; ``load_family()`` reads what it wrote."""
+that fits them is :mod:`adaptlib.datasets.zoo`; ``load_family()`` reads what it wrote.
+
+``load_family("imagenet")`` reads the family of four real ImageNet classifiers, in the same
+formats, built from the ImageNet-X files by :mod:`adaptlib.datasets.imagenet`. It is not one of
+``FAMILIES``, the digits families that the chapters loop over by default."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +23,9 @@ if TYPE_CHECKING:
     from adaptlib.core.states import StateSpace
 
 
-FAMILIES = ("width", "resolution", "mixed")
+FAMILIES = ("width", "resolution", "mixed")  # the digits families: the chapters' default loops
+OTHER_FAMILIES = ("imagenet",)  # same formats, loadable by name, in no default loop
+LOADABLE_FAMILIES = FAMILIES + OTHER_FAMILIES
 FILES = ("costs.csv", "predictions.csv", "correct.csv", "oracle_labels.csv")
 
 FAMILY_DESCRIPTIONS = {
@@ -27,7 +33,12 @@ FAMILY_DESCRIPTIONS = {
     "resolution": "logistic regression on the images block-averaged to 1x1, 2x2, 4x4 and 8x8",
     "mixed": "a pool of unlike classifiers: tree, forest, logistic regression, nearest centroid, "
     "naive Bayes, MLP, RBF SVM, k-NN",
+    "imagenet": "four pretrained ImageNet classifiers on the 50,000 validation images (ImageNet-X, "
+    "CC BY-NC 4.0): ResNet-50, SimCLR ResNet-50, DINO ViT-S/16, ViT-B/16 (architectures inferred)",
 }
+# How to (re)make a family's files, for the error when they are missing.
+_MAKE = {"imagenet": "`adaptlib predictions imagenet` to build the imagenet family from the ImageNet-X files"}
+_MAKE_DIGITS = "`adaptlib predictions` to generate the digits families"
 
 
 # ---------------------------------------------------------------- loading
@@ -38,6 +49,8 @@ class DigitsFamily:
     """One family read from ``data/predictions/<name>/``, columns in cost order (Eq. 2).
 
     ``correct[x, i]`` is Y_i(x) == Y_GT(x); ``top_probability`` is NaN for models without one.
+    ``unit`` is the unit of ``costs``: FLOPs for the digits families, the ``cost_unit`` column
+    of ``costs.csv`` where there is one (GMACs for ``imagenet``).
     """
 
     name: str
@@ -49,6 +62,7 @@ class DigitsFamily:
     top_probability: np.ndarray  # float (n, N)
     description: str
     state_descriptions: tuple[str, ...]
+    unit: str = "FLOPs"
 
     @property
     def accuracies(self) -> np.ndarray:
@@ -63,14 +77,14 @@ class DigitsFamily:
         return StateSpace.from_arrays(self.names, self.costs, self.accuracies)
 
 
-def check_family(name: str) -> None:
-    if name not in FAMILIES:
-        raise ValueError(f"family={name!r}: unknown family; accepted names are {', '.join(FAMILIES)}")
+def check_family(name: str, accepted: tuple[str, ...] = FAMILIES) -> None:
+    if name not in accepted:
+        raise ValueError(f"family={name!r}: unknown family; accepted names are {', '.join(accepted)}")
 
 
-def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+def _read(path: Path, columns: tuple[str, ...], make: str = _MAKE_DIGITS) -> pd.DataFrame:
     if not path.is_file():
-        raise ValueError(f"{path}: no such file; run `adaptlib predictions` to generate the digits families")
+        raise ValueError(f"{path}: no such file; run {make}")
     frame = pd.read_csv(path, keep_default_na=False, na_values={"top_probability": [""]})
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -79,12 +93,16 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def load_family(name: str, root: str | Path | None = None) -> DigitsFamily:
-    """Read a family's costs and out-of-fold predictions (default root: data/predictions)."""
-    check_family(name)
+    """Read a family's costs and per-instance predictions (default root: data/predictions).
+
+    ``name`` is one of the digits families (``FAMILIES``, predicted out of fold) or ``imagenet``.
+    """
+    check_family(name, LOADABLE_FAMILIES)
     folder = (Path(root) if root is not None else PREDICTIONS_DIR) / name
-    table = _read(folder / "costs.csv", ("state", "cost", "accuracy", "description"))
+    make = _MAKE.get(name, _MAKE_DIGITS)
+    table = _read(folder / "costs.csv", ("state", "cost", "accuracy", "description"), make)
     long = _read(
-        folder / "predictions.csv", ("instance", "state", "predicted", "true_label", "top_probability")
+        folder / "predictions.csv", ("instance", "state", "predicted", "true_label", "top_probability"), make
     )
     names = tuple(str(s) for s in table["state"])
     costs = table["cost"].to_numpy(dtype=float)
@@ -117,4 +135,15 @@ def load_family(name: str, root: str | Path | None = None) -> DigitsFamily:
     return DigitsFamily(
         name, names, *arrays, description=FAMILY_DESCRIPTIONS[name],
         state_descriptions=tuple(str(d) for d in table["description"]),
+        unit=_unit(folder / "costs.csv", table),
     )
+
+
+def _unit(path: Path, table: pd.DataFrame) -> str:
+    """The one ``cost_unit`` of a costs table; FLOPs (the digits families) without that column."""
+    if "cost_unit" not in table:
+        return "FLOPs"
+    units = sorted(set(table["cost_unit"].astype(str)))
+    if len(units) != 1 or not units[0].strip():
+        raise ValueError(f"{path}: column cost_unit must name one unit for every state; found {', '.join(units)}")
+    return units[0]

@@ -10,6 +10,11 @@ labels, the states and their costs. What the book computes from the predictions 
 within ``TOLERANCES``: several times the largest drift seen on any kernel, and far below what a
 real change (another model, seed, split or formula) moves.
 
+The ``imagenet`` family is not refitted: ``adaptlib predictions imagenet`` builds it from the
+ImageNet-X files (:mod:`adaptlib.datasets.imagenet`) and ``adaptlib predictions imagenet --check``
+rebuilds it and demands the same bytes. The check of the digits families reads only their own
+folders (``FAMILIES``), so the imagenet folder beside them never makes it fail.
+
 Taught in chapter 01.
 """
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from adaptlib.core.oracle import exact_oracle
+from adaptlib.datasets import imagenet
 from adaptlib.datasets.digits import FAMILIES, FILES, DigitsFamily, load_family
 from adaptlib.datasets.locate import PREDICTIONS_DIR
 from adaptlib.datasets.zoo import generate
@@ -148,19 +154,31 @@ def _within(old: DigitsFamily, new: DigitsFamily, tol: Tolerances) -> list[str]:
     return problems
 
 
+HELP = "regenerate the per-instance predictions of data/predictions (digits families, imagenet)"
+
+
 def register(subparsers) -> None:
-    """Add ``adaptlib predictions [--out DIR] [--check [--exact]]``."""
+    """Add ``adaptlib predictions [digits|imagenet] [--out DIR] [--source DIR] [--check [--exact]]``."""
     parser = subparsers.add_parser(
         "predictions",
-        help="regenerate the digits families' per-instance predictions (data/predictions)",
-        description="Fit every state of the width, resolution and mixed families out of fold on "
-        "scikit-learn's digits and write costs, predictions, correctness and oracle labels.",
+        help=HELP,
+        description="digits (default): fit every state of the width, resolution and mixed families out "
+        "of fold on scikit-learn's digits and write costs, predictions, correctness and oracle labels. "
+        "imagenet: build the imagenet family, in the same formats, from the ImageNet-X prediction files "
+        "of four real models (CC BY-NC 4.0; the licence is copied beside the data).",
     )
-    parser.add_argument("--out", metavar="DIR", type=Path, default=None,
-                        help="folder to write or check (default: data/predictions of the repository)")
+    parser.add_argument("family", nargs="?", choices=("digits", "imagenet"), default="digits",
+                        help="which families: the three digits families (default) or imagenet")
+    parser.add_argument("--out", "--output-dir", dest="out", metavar="DIR", type=Path, default=None,
+                        help="folder of the families to write or check, each in DIR/<family>/ "
+                        "(default: data/predictions of the package)")
+    parser.add_argument("--source", metavar="DIR", type=Path, default=None,
+                        help="imagenet only: the folder of the ImageNet-X files "
+                        f"(default: {imagenet.DEFAULT_SOURCE.as_posix()}, from the repository root)")
     parser.add_argument("--check", action="store_true",
                         help="regenerate into a temporary folder and compare: exit 1 and list what moved "
-                        "beyond the stated tolerances (any CPU)")
+                        "beyond the stated tolerances (any CPU); imagenet: rebuild and demand the same bytes "
+                        "(the digits check does not read the imagenet folder)")
     parser.add_argument("--exact", action="store_true",
                         help="with --check: demand the same bytes (holds on the machine that wrote the files)")
     parser.set_defaults(func=_command)
@@ -172,6 +190,10 @@ def _command(args: argparse.Namespace) -> int:
     target = args.out if args.out is not None else PREDICTIONS_DIR
     if target.exists() and not target.is_dir():
         raise ValueError(f"--out {target}: is a file; give a folder")
+    if args.family == "imagenet":
+        return _imagenet(args, target)
+    if args.source is not None:
+        raise ValueError("--source only applies to the imagenet family: adaptlib predictions imagenet --source DIR")
     start = time.perf_counter()
     if not args.check:
         generate(target)
@@ -186,4 +208,23 @@ def _command(args: argparse.Namespace) -> int:
         print("\n".join(f"  {line}" for line in problems))
         return 1
     print(f"{target}: {kind} a fresh regeneration ({seconds:.1f} s)")
+    return 0
+
+
+def _imagenet(args: argparse.Namespace, target: Path) -> int:
+    """``adaptlib predictions imagenet``: build from the ImageNet-X files, or check a build (bytes)."""
+    source = args.source if args.source is not None else imagenet.DEFAULT_SOURCE
+    start = time.perf_counter()
+    if not args.check:
+        folder = imagenet.build(source, target)
+        print(f"wrote {len(imagenet.FILES)} files to {folder} in {time.perf_counter() - start:.1f} s")
+        return 0
+    different = imagenet.check(source, target)
+    seconds = time.perf_counter() - start
+    folder = target / imagenet.FAMILY
+    if different:
+        print(f"{len(different)} file(s) differ from a fresh build from {source} ({seconds:.1f} s):")
+        print("\n".join(f"  {name}" for name in different))
+        return 1
+    print(f"{folder}: bit-identical to a fresh build from {source} ({seconds:.1f} s)")
     return 0

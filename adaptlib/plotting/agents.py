@@ -9,7 +9,7 @@ the :class:`adaptlib.analysis.agents.AgentComparison` of that family.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure

@@ -9,7 +9,7 @@ the value of its cell. Colours come from the book's palette; titles are left to 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.colors as mcolors
 import numpy as np

@@ -13,7 +13,15 @@ import nbformat
 import pytest
 
 from adaptlib.book import runner
-from adaptlib.book.chapters import HIDDEN_TAG, INJECTED_CELL_ID, INJECTED_TAG, Chapter, find_chapters, resolve_chapter, staleness_problems
+from adaptlib.book.chapters import (
+    HIDDEN_TAG,
+    INJECTED_CELL_ID,
+    INJECTED_TAG,
+    Chapter,
+    find_chapters,
+    resolve_chapter,
+    staleness_problems,
+)
 
 
 @pytest.mark.parametrize(

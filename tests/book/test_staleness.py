@@ -11,10 +11,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from conftest import VALIDATION, make_template
 
 from adaptlib.book.chapters import Chapter, find_chapters, normalise_executed, staleness_problems, template_problems
 from adaptlib.book.paths import BOOK_DIR, NOTEBOOKS_DIR, REPO_ROOT
-from conftest import VALIDATION, make_template
 
 CHAPTERS = find_chapters(NOTEBOOKS_DIR)
 NO_CHAPTERS = pytest.mark.skip(reason="no chapter templates in notebooks/ yet")

@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adaptlib.book.linkcheck import check_links
 from adaptlib.book.chapters import SOLUTION_TAG, find_chapters
+from adaptlib.book.linkcheck import check_links
 from adaptlib.book.paths import BOOK_DIR
 from adaptlib.book.student import make_student_edition, strip_solutions, write_student_notebooks
 
@@ -201,3 +201,18 @@ def test_student_notebooks_hold_no_solution_text(student_edition, book_phrases):
 def test_student_site_links_resolve(student_edition):
     report = check_links(student_edition.site)
     assert not report.broken, report.summary()
+
+
+@pytest.mark.slow
+@pytest.mark.student
+def test_student_edition_keeps_every_check_and_its_message(student_edition):
+    from adaptlib.exercises import exercises
+
+    checked = [label for label, item in exercises().items() if item.checks_itself]
+    assert checked, "no exercise checks itself"
+    notebooks = "\n".join(p.read_text(encoding="utf-8") for p in student_edition.notebooks)
+    missing = [label for label in checked if f'check(\\"{label}\\"' not in notebooks]
+    assert not missing, f"the student notebooks lost the checks of {missing}"
+    pages = " ".join(p.read_text(encoding="utf-8") for p in student_edition.site.rglob("*.html") if "_static" not in p.parts)
+    unseen = [label for label in checked if f"{label}: missing." not in pages]
+    assert not unseen, f"the student site does not show the check's message of {unseen}"

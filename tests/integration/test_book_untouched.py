@@ -9,8 +9,8 @@ import hashlib
 
 import pytest
 
-from adaptlib.cli import main
 from adaptlib.book.paths import BOOK_DIR
+from adaptlib.cli import main
 from adaptlib.datasets.locate import PREDICTIONS_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]

@@ -38,6 +38,10 @@ IN_WHEEL = (
     "adaptlib/datasets/data/families.csv",
     "adaptlib/datasets/data/predictions/width/correct.csv",
     "adaptlib/datasets/data/predictions/width/predictions.csv",
+    # the imagenet family travels with its licence (CC BY-NC 4.0) and its README
+    "adaptlib/datasets/data/predictions/imagenet/correct.csv",
+    "adaptlib/datasets/data/predictions/imagenet/LICENSE",
+    "adaptlib/datasets/data/predictions/imagenet/README.md",
 )
 # The book extra's modules (and pyarrow): hidden to stand for an install of the core alone.
 NOT_CORE = ("yaml", "tqdm", "nbformat", "papermill", "jupyter_client", "IPython", "matplotlib_inline",
@@ -188,10 +192,13 @@ def test_the_packaged_data_loads(installed):
 
         vit = public.load_public_family("vit")
         width = digits.load_family("width")
+        imagenet = digits.load_family("imagenet")
         print(json.dumps({"vit": list(vit.names), "vit_costs": [float(c) for c in vit.costs],
-                          "width": list(width.names), "shape": list(width.correct.shape)}))
+                          "width": list(width.names), "shape": list(width.correct.shape),
+                          "imagenet": list(imagenet.names), "imagenet_shape": list(imagenet.correct.shape)}))
     """)).stdout
     loaded = json.loads(out)
+    assert loaded["imagenet"] == ["ResNet50", "SimCLR", "DINO", "ViT"] and loaded["imagenet_shape"] == [50_000, 4]
     vit = load_public_family("vit")
     assert loaded["vit"] == list(vit.names) and len(vit.names) > 1
     assert loaded["vit_costs"] == pytest.approx([float(c) for c in vit.costs])

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import tomllib
 from importlib.metadata import PackageNotFoundError, version
 
 import pytest
+import tomllib
 import yaml
 from packaging.utils import canonicalize_name
 

@@ -11,19 +11,55 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog
+from strategies import PROPERTY
 
 from adaptlib import StateSpace, exact_oracle
-from adaptlib.analysis.agents import Agent, cascade_choice, cascade_paid, cascade_states, compare_agents, constant_alpha_ends, cross_validated_curve, fit_state_thresholds, learned_router, route_by_level, router_features, router_paid, router_probabilities, router_targets, shared_cascade, standard_agents, tuned_cascade
-from adaptlib.core.frontier import Curve, above_curve, area, budget_frontier, gain_share, gain_share_at, mixing_baseline, operating_envelope
-from adaptlib.core.prices import paid_costs
+from adaptlib.analysis.agents import (
+    BUDGET_COLUMNS,
+    Agent,
+    agent_summary,
+    alpha_model_errors,
+    alpha_model_verdicts,
+    alpha_models_by_family,
+    bounds_respected,
+    budget_cross_validation,
+    budget_summary,
+    budget_table,
+    cascade_choice,
+    cascade_paid,
+    cascade_states,
+    chapter_families,
+    choose_knob,
+    compare_agents,
+    compare_families,
+    constant_alpha_ends,
+    cross_validated_curve,
+    curve_ranges,
+    fit_state_thresholds,
+    learned_router,
+    margin_effect,
+    route_by_level,
+    router_features,
+    router_paid,
+    router_probabilities,
+    router_targets,
+    shared_cascade,
+    standard_agents,
+    tuned_cascade,
+)
 from adaptlib.analysis.budgets import folds, frontier_by_linear_program, oracle_conventions
-from adaptlib.analysis.agents import budget_cross_validation, budget_summary, choose_knob
-from adaptlib.analysis.agents import (BUDGET_COLUMNS, agent_summary, alpha_model_errors, alpha_model_verdicts,
-                                      alpha_models_by_family, bounds_respected, budget_table, chapter_families,
-                                      compare_families, curve_ranges, margin_effect)
-from strategies import PROPERTY
+from adaptlib.core.frontier import (
+    Curve,
+    above_curve,
+    area,
+    budget_frontier,
+    gain_share,
+    gain_share_at,
+    mixing_baseline,
+    operating_envelope,
+)
+from adaptlib.core.prices import paid_costs
 from adaptlib.datasets import digits
-
 
 # ------------------------------------------------------------------ the budgeted frontier
 

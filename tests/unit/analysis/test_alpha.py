@@ -10,7 +10,18 @@ from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs
 
 from adaptlib import StateSpace, bootstrap_oracle, eq5_oracle, eq7_oracle, eq8_constant_alpha, exact_oracle
-from adaptlib.analysis.alpha_profiles import VERDICTS, alpha_profile, alpha_replicates, constant_alpha, fit_slope, independent_alpha, flatness, flatness_table, pareto_oracle, summarise_profile
+from adaptlib.analysis.alpha_profiles import (
+    VERDICTS,
+    alpha_profile,
+    alpha_replicates,
+    constant_alpha,
+    fit_slope,
+    flatness,
+    flatness_table,
+    independent_alpha,
+    pareto_oracle,
+    summarise_profile,
+)
 from adaptlib.analysis.oracle_agent import adaptation_labels, two_state_table
 
 RULES = ("cheapest", "largest", "zero")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
+from strategies import PROPERTY, nested_matrices
 
 from adaptlib import StateSpace, eq7_oracle, eq8_constant_alpha, exact_oracle
 from adaptlib.analysis.alpha_models import ALPHA_MODELS, compare_alpha_models, fit_alpha, fit_alpha_models
-from strategies import PROPERTY, nested_matrices
 
 COSTS = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
 ACCURACIES = np.array([0.5, 0.6, 0.7, 0.8, 0.9])

@@ -10,13 +10,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs, monotone_spaces
 
-from adaptlib import StateSpace, brute_force_selection, eq9_conservative, eq11_continuous, eq15_two_state, exact_oracle, gains, greedy_selection, subset_bound
-from adaptlib.datasets import public
+from adaptlib import (
+    StateSpace,
+    brute_force_selection,
+    eq9_conservative,
+    eq11_continuous,
+    eq15_two_state,
+    exact_oracle,
+    gains,
+    greedy_selection,
+    subset_bound,
+)
+from adaptlib.analysis import adaptation_costs, continuous_adaptation, design_spaces, state_selection
 from adaptlib.core.bounds import break_even_beta0, break_even_beta1
-from adaptlib.analysis import adaptation_costs
-from adaptlib.analysis import continuous_adaptation
-from adaptlib.analysis import design_spaces
-from adaptlib.analysis import state_selection
+from adaptlib.datasets import public
 
 # Greedy loses at k = 4, whatever it does with its tie. From {a, e}, dR(b) = (9 - 2)(0.6 - 0.1)
 # = 3.5, dR(c) = (9 - 3)(0.8 - 0.1) = 4.2, dR(d) = (9 - 4)(0.9 - 0.1) = 4.0: it adds c. Then

@@ -5,8 +5,16 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from adaptlib import StateSpace, brute_force_selection, eq16_smallest_state, greedy_selection, optimal_selection, subset_bound
-from adaptlib.analysis import errata, appendix_proofs as proofs
+from adaptlib import (
+    StateSpace,
+    brute_force_selection,
+    eq16_smallest_state,
+    greedy_selection,
+    optimal_selection,
+    subset_bound,
+)
+from adaptlib.analysis import appendix_proofs as proofs
+from adaptlib.analysis import errata
 from adaptlib.datasets.digits import load_family
 from adaptlib.datasets.public import load_envelope
 

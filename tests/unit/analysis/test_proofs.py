@@ -8,11 +8,11 @@ import pytest
 import sympy as sp
 
 import adaptlib
-from adaptlib.core import bounds, oracle
-from adaptlib.analysis import appendix_proofs as proofs
 from adaptlib.analysis import appendix_numeric as pn
-from adaptlib.datasets.digits import FAMILIES, load_family
+from adaptlib.analysis import appendix_proofs as proofs
+from adaptlib.core import bounds, oracle
 from adaptlib.core.states import OperatingPoint, StateSpace
+from adaptlib.datasets.digits import FAMILIES, load_family
 
 SIZES = (None, 2, 3, 4, 5)
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from adaptlib import StateSpace, eq8_constant_alpha
-from adaptlib.datasets import public
 from adaptlib.analysis import public_bounds as T
+from adaptlib.datasets import public
 
 # Space of three states worked by hand: R = (1, 2, 4), A = (0.5, 0.7, 0.9).
 # Eq. 9: 1 + (2 - 1)(0.7 - 0.5) + (4 - 1)(0.9 - 0.7) = 1.8.

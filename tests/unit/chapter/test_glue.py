@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from adaptlib.chapter import glue as book_glue
 from adaptlib.book.paths import BOOK_DIR
+from adaptlib.chapter import glue as book_glue
 
 
 @pytest.fixture

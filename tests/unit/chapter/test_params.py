@@ -9,8 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adaptlib.chapter.params import require_bool, require_choice, require_file, require_list_of, require_output_dir, require_number, require_text
 from adaptlib.book.paths import REPO_ROOT
+from adaptlib.chapter.params import (
+    require_bool,
+    require_choice,
+    require_file,
+    require_list_of,
+    require_number,
+    require_output_dir,
+    require_text,
+)
 
 
 def test_choice():

@@ -7,7 +7,23 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs, monotone_spaces, naive_conservative, nested_matrices
 
-from adaptlib import StateSpace, adaptation_costs, adapted_oracle_cost, break_even_beta0, break_even_beta1, eq5_oracle, eq7_oracle, eq8_constant_alpha, eq9_conservative, eq10_terms, eq11_continuous, eq15_two_state, eq16_smallest_state, exact_oracle, gains
+from adaptlib import (
+    StateSpace,
+    adaptation_costs,
+    adapted_oracle_cost,
+    break_even_beta0,
+    break_even_beta1,
+    eq5_oracle,
+    eq7_oracle,
+    eq8_constant_alpha,
+    eq9_conservative,
+    eq10_terms,
+    eq11_continuous,
+    eq15_two_state,
+    eq16_smallest_state,
+    exact_oracle,
+    gains,
+)
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 beta = st.floats(0.0, 100.0, allow_nan=False)

@@ -7,7 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY, matrices_and_costs, naive_oracle
 
-from adaptlib import correctness_from_predictions, eq5_oracle, eq6_p_e, eq7_oracle, eq9_conservative, exact_oracle, first_correct, oracle_from_predictions
+from adaptlib import (
+    correctness_from_predictions,
+    eq5_oracle,
+    eq6_p_e,
+    eq7_oracle,
+    eq9_conservative,
+    exact_oracle,
+    first_correct,
+    oracle_from_predictions,
+)
 
 RULES = ("cheapest", "largest", "zero")
 MODELS = ("routing", "cascade")
@@ -29,7 +38,7 @@ def test_fig1_two_states_by_hand():
     = 0.3: the oracle pays more (3.7) and is more accurate (0.9 = A_L + P(CI)).
     """
     cells = {"CC": (1, 1, 5), "CI": (1, 0, 1), "IA": (0, 1, 3), "II": (0, 0, 1)}
-    rows = [[s, l] for s, l, count in cells.values() for _ in range(count)]
+    rows = [[s, labels] for s, labels, count in cells.values() for _ in range(count)]
     # Columns deliberately given large-first: the order must come from the costs.
     correct = np.array(rows, dtype=bool)[:, ::-1]
     result = exact_oracle(correct, [10.0, 1.0], ["large", "small"])

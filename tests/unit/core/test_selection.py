@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PROPERTY, monotone_spaces, naive_conservative
 
-from adaptlib import StateSpace, brute_force_selection, greedy_selection, optimal_selection, optimal_selections, subset_bound
+from adaptlib import (
+    StateSpace,
+    brute_force_selection,
+    greedy_selection,
+    optimal_selection,
+    optimal_selections,
+    subset_bound,
+)
 
 
 def all_subset_costs(space: StateSpace, k: int) -> float:

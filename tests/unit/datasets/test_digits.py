@@ -18,11 +18,11 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from adaptlib import StateSpace, read_correctness
+from adaptlib.datasets import zoo
 from adaptlib.datasets.digits import FAMILIES, load_family
-from adaptlib.datasets.zoo import block_average
 from adaptlib.datasets.flops import block_average_flops, dense_network_flops, estimator_flops, rbf_svm_flops
 from adaptlib.datasets.locate import PREDICTIONS_DIR
-from adaptlib.datasets import zoo
+from adaptlib.datasets.zoo import block_average
 
 # A toy problem small enough to count by hand: 6 points, 2 features.
 X2 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [4.0, 4.0], [4.0, 5.0], [5.0, 4.0]])

@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from adaptlib.datasets import regeneration
 from adaptlib.cli import main
+from adaptlib.datasets import regeneration, zoo
 from adaptlib.datasets.digits import FAMILIES, load_family
-from adaptlib.datasets.zoo import StateSpec
 from adaptlib.datasets.locate import PREDICTIONS_DIR
 from adaptlib.datasets.regeneration import compare_exact, compare_within_tolerance
-from adaptlib.datasets import zoo
+from adaptlib.datasets.zoo import StateSpec
 
 DRIFT = Path(__file__).parents[2] / "fixtures" / "kernel_drift"
 KERNELS = ("haswell", "prescott", "nehalem")

@@ -14,7 +14,14 @@ from adaptlib import StateSpace, exact_oracle
 from adaptlib.analysis.alpha_profiles import flatness_table
 from adaptlib.analysis.oracle_agent import two_state_table
 from adaptlib.core.states import eq3_breaks, pareto_dropped
-from adaptlib.plotting.basics import VIOLATION_COLOR, format_cost, plot_accuracy_cost, plot_alpha_profiles, plot_label_histogram, plot_two_state_confusion
+from adaptlib.plotting.basics import (
+    VIOLATION_COLOR,
+    format_cost,
+    plot_accuracy_cost,
+    plot_alpha_profiles,
+    plot_label_histogram,
+    plot_two_state_confusion,
+)
 
 BROKEN = StateSpace.from_arrays(list("abcde"), [1, 2, 4, 8, 16], [0.5, 0.7, 0.65, 0.7, 0.9])
 CLEAN = StateSpace.from_arrays(list("pqr"), [3, 30, 300], [0.6, 0.8, 0.95])

@@ -10,11 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from adaptlib import StateSpace
+from adaptlib.analysis import adaptation_costs, continuous_adaptation, design_spaces, state_selection
 from adaptlib.plotting import design as plots
-from adaptlib.analysis import adaptation_costs
-from adaptlib.analysis import continuous_adaptation
-from adaptlib.analysis import design_spaces
-from adaptlib.analysis import state_selection
 
 SPACE = StateSpace.from_arrays(list("abcde"), [1, 2, 3, 4, 9], [0.1, 0.6, 0.8, 0.9, 0.9])
 OTHER = StateSpace.from_arrays(list("pqr"), [1, 10, 100], [0.5, 0.7, 0.8])

@@ -8,9 +8,9 @@ from matplotlib.figure import Figure
 from scipy.optimize import linprog
 
 from adaptlib import StateSpace, eq7_oracle, eq8_constant_alpha, eq9_conservative, exact_oracle
-from adaptlib.datasets import public
-from adaptlib.analysis import public_bounds as T
 from adaptlib.analysis import empirical_bounds as EB
+from adaptlib.analysis import public_bounds as T
+from adaptlib.datasets import public
 from adaptlib.plotting import empirical as E
 from adaptlib.plotting.public import context_keys, plot_public_bounds
 
