@@ -115,11 +115,14 @@ def reachable_region(correct: np.ndarray, costs: Sequence[float]) -> ReachableRe
 class EmpiricalBounds:
     """Exact oracle, constant-alpha bounds and reachable region of one family (Fig. 4).
 
-    ``oracle`` is measured on the states the bounds use (``oracle.space``, dominated states
-    dropped unless told otherwise; ``dropped`` names them). ``intervals`` are the bootstrap
-    percentile intervals of :func:`adaptlib.bootstrap_oracle`; ``alpha_min_low``/``_high`` the
-    interval of min_i alpha_i over the same replicates. ``all_states_oracle`` is the exact
-    oracle with every state, when some were dropped (a dominated state can still help it).
+    ``oracle`` is the exact oracle (Eq. 4) on **every** state: it never drops one, so it is the
+    number ``adaptlib oracle`` prints for the same files; ``intervals`` (the bootstrap
+    percentile intervals of :func:`adaptlib.bootstrap_oracle`) and ``region`` use every state
+    too. Only the closed forms (Eq. 8-9) need Eq. 3: they use ``space``, the Pareto front of
+    the states (``dropped`` names the states it leaves out) unless told otherwise, and
+    ``front_oracle`` is the exact oracle restricted to it, whose measured alpha_i they use
+    (``alpha_min``, with the interval ``alpha_min_low``/``_high`` over the same replicates).
+    Chapter 05.
     """
 
     name: str
@@ -132,17 +135,20 @@ class EmpiricalBounds:
     alpha_min_high: float
     region: ReachableRegion
     dropped: tuple[str, ...]
-    all_states_oracle: OperatingPoint | None
+    front_oracle: OracleResult
     level: float
 
     @property
     def space(self) -> StateSpace:
-        return self.oracle.space
+        """The states the closed forms (Eq. 8-9) use: the Pareto front unless told otherwise."""
+        return self.front_oracle.space
 
     @property
     def alpha_n(self) -> float:
-        """alpha_N measured: the constant alpha at which Eq. 8 gives the oracle's accuracy."""
-        return float(self.oracle.alpha[-1])
+        """The constant alpha at which Eq. 8 (on ``space``) gives the exact oracle's accuracy,
+        P(no state right) / (1 - A_N): alpha_N measured when the dearest state is on the front."""
+        error = 1.0 - float(self.space.accuracies[-1])
+        return float(np.clip((1.0 - self.oracle.accuracy) / error, 0.0, 1.0)) if error > 0 else 0.0
 
     def at_alpha(self, alpha: float) -> OperatingPoint:
         """Eq. 8 on this family's measured (R_i, A_i) with constant ``alpha``."""
@@ -191,41 +197,44 @@ def empirical_bounds(
 ) -> EmpiricalBounds:
     """Everything Fig. 4 draws for one family with per-instance correctness (n x N).
 
-    The constant-alpha bounds need Eq. 3 (accuracy non-decreasing with cost). With
-    ``drop_dominated`` the states that break it are dropped, and the oracle, bootstrap and
-    region use the remaining states, so that every number compares like with like; without
-    it a family that breaks Eq. 3 is refused.
+    The exact oracle (Eq. 4), its bootstrap intervals and the reachable region always use every
+    state: a dominated state can still be the cheapest right one on some instance. Only the
+    constant-alpha bounds (Eq. 8-9) need Eq. 3 (accuracy non-decreasing with cost): with
+    ``drop_dominated`` they use the Pareto front of the states, without it a family that
+    breaks Eq. 3 is refused (Sec. 3.3, chapter 05).
     """
     if not isinstance(drop_dominated, bool):
         raise ValueError(f"drop_dominated must be True or False; got {drop_dominated!r}")
     matrix, ordered = sorted_columns(correct, costs, names)
-    full = exact_oracle(matrix, ordered.costs, ordered.names)
-    kept_space = full.space.pareto() if drop_dominated else full.space
+    matrix = np.ascontiguousarray(matrix)
+    oracle = exact_oracle(matrix, ordered.costs, ordered.names)
     if not drop_dominated:
-        full.space.require_monotone(f"the constant-alpha bounds of {name}")
+        oracle.space.require_monotone(f"the constant-alpha bounds of {name}")
+    kept_space = oracle.space.pareto() if drop_dominated else oracle.space
+    if len(kept_space) < 2:
+        raise ValueError(f"{name}: only {len(kept_space)} state is left after dropping dominated "
+                         "states; the bounds need at least two")
     keep = [ordered.names.index(s) for s in kept_space.names]
     sub = np.ascontiguousarray(matrix[:, keep])
-    sub_costs, sub_names = kept_space.costs, list(kept_space.names)
-    oracle = exact_oracle(sub, sub_costs, sub_names)
-    if len(oracle.space) < 2:
-        raise ValueError(f"{name}: only {len(oracle.space)} state is left after dropping dominated "
-                         "states; the bounds need at least two")
-    intervals = bootstrap_oracle(sub, sub_costs, sub_names, n_boot=n_boot, seed=seed, level=level)
-    replicates = alpha_replicates(sub, sub_costs, sub_names, n_boot=n_boot, seed=seed)
+    front = exact_oracle(sub, kept_space.costs, list(kept_space.names))
+    intervals = bootstrap_oracle(matrix, ordered.costs, list(ordered.names), n_boot=n_boot,
+                                 seed=seed, level=level)
+    replicates = alpha_replicates(sub, kept_space.costs, list(kept_space.names), n_boot=n_boot,
+                                  seed=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a replicate where no alpha is defined
         minima = np.nanmin(replicates[:, 1:], axis=1)
     tail = (1.0 - float(level)) / 2.0
     low, high = np.nanquantile(minima, [tail, 1.0 - tail])
-    measured = oracle.alpha[1:]
-    dropped = tuple(s for s in full.space.names if s not in kept_space.names)
+    measured = front.alpha[1:]
+    dropped = tuple(s for s in oracle.space.names if s not in kept_space.names)
     return EmpiricalBounds(
         name=name, unit=unit, oracle=oracle, intervals=intervals,
-        alpha_min=oracle.alpha_min,
-        alpha_min_state=oracle.space.names[1 + int(np.nanargmin(measured))],
+        alpha_min=front.alpha_min,
+        alpha_min_state=front.space.names[1 + int(np.nanargmin(measured))],
         alpha_min_low=float(low), alpha_min_high=float(high),
-        region=reachable_region(sub, sub_costs), dropped=dropped,
-        all_states_oracle=full.point if dropped else None, level=float(level),
+        region=reachable_region(matrix, ordered.costs), dropped=dropped,
+        front_oracle=front, level=float(level),
     )
 
 
@@ -336,3 +345,41 @@ def convex_hull(points: np.ndarray) -> np.ndarray:
 def _turn(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
     """z of (b - a) x (c - a): positive for a left (counter-clockwise) turn."""
     return float((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
+
+
+def states_table(result: EmpiricalBounds) -> pd.DataFrame:
+    """The states of one family as chapter 05 shows them: cost, accuracy (%), whether the
+    closed forms (Eq. 8-9) use the state (it is on the Pareto front, Eq. 3) and how many
+    instances the exact oracle (Eq. 4, every state) sends to it. Index: the state names."""
+    every, front = result.oracle.space, set(result.space.names)
+    return pd.DataFrame({
+        "cost": every.costs,
+        "accuracy_pct": 100.0 * every.accuracies,
+        "in Eq. 8-9": ["yes" if s in front else "no (dominated)" for s in every.names],
+        "oracle_sends": result.oracle.histogram.astype(int),
+    }, index=pd.Index(list(every.names)))
+
+
+def oracle_against_bounds(result: EmpiricalBounds) -> pd.DataFrame:
+    """The exact oracle against the closed-form bounds, one row per point (Sec. 3.3, Eq. 8-9;
+    chapter 05): the exact oracle on every state (Eq. 4), the exact oracle on the Pareto front
+    only (what dropping the dominated states would report), Eq. 9 (alpha = 1), Eq. 8 at
+    alpha_min and at alpha_N. Columns: ``states`` used, ``alpha``, ``cost``, ``accuracy_pct``,
+    ``cost_vs_exact`` (%, point / exact - 1), ``accuracy_vs_exact`` (points) and ``verdict``
+    of :func:`bounds_summary`, all against the exact oracle on every state."""
+    summary = bounds_summary([result]).set_index("point")
+    front = result.front_oracle.point
+    exact = result.oracle.point
+    rows = [("exact oracle, every state", len(result.oracle.space), summary.loc["exact oracle"])]
+    rows.append(("exact oracle, Pareto front", len(result.space), pd.Series({
+        "alpha": float("nan"), "cost": front.cost, "accuracy_pct": 100.0 * front.accuracy,
+        "cost_vs_exact": front.cost / exact.cost - 1.0,
+        "accuracy_vs_exact": 100.0 * (front.accuracy - exact.accuracy), "verdict": "reachable",
+    })))
+    for label in ("alpha = 1 (Eq. 9)", "alpha_min (Eq. 8)", "alpha_N (Eq. 8)"):
+        rows.append((label.replace("alpha", "α"), len(result.space), summary.loc[label]))
+    columns = ["alpha", "cost", "accuracy_pct", "cost_vs_exact", "accuracy_vs_exact", "verdict"]
+    frame = pd.DataFrame([{"states": n, **{c: row[c] for c in columns}} for _, n, row in rows],
+                         index=pd.Index([label for label, _, _ in rows]))
+    frame["cost_vs_exact"] = 100.0 * frame["cost_vs_exact"].astype(float)
+    return frame

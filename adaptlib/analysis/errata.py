@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import combinations, combinations_with_replacement
 
 import numpy as np
@@ -21,6 +22,8 @@ import sympy as sp
 
 from adaptlib.analysis import appendix_proofs as proofs
 from adaptlib.analysis.appendix_proofs import A, C, R, alpha, e, i
+from adaptlib.core.bounds import eq9_conservative
+from adaptlib.core.oracle import exact_oracle
 from adaptlib.core.selection import greedy_selection, optimal_selections
 from adaptlib.core.states import StateSpace
 from adaptlib.core.validate import is_integer
@@ -369,3 +372,120 @@ def greedy_misses(space: StateSpace) -> pd.DataFrame:
     misses = pd.DataFrame(rows, index=["greedy R_oracle", "optimal R_oracle"]).T.rename_axis("k")
     misses["greedy excess %"] = 100 * (misses["greedy R_oracle"] / misses["optimal R_oracle"] - 1)
     return misses[misses["greedy excess %"] > 1e-9]
+
+
+# ----------------------------------------------------------------- errata 13-18 (claims of the text)
+
+ABSTRACT_RANGE = (10.0, 100.0)  # the abstract's "10-100x efficiency improvements"
+
+
+def abstract_ratio_ranges() -> pd.DataFrame:
+    """The efficiency gains R_ratio that Table 1 prints for each row (alpha = 1 and alpha_min)
+    against the abstract's "10-100x in both CV and NLP" (erratum 13 of chapter 9): per row,
+    the smallest and largest printed ratio and whether both lie in 10-100x."""
+    t1 = paper_table1()
+    frame = t1.set_index(["context", "family"])[["R_ratio_a1", "R_ratio_amin"]]
+    low, high = frame.min(axis=1), frame.max(axis=1)
+    frame = frame.assign(smallest=low, largest=high)
+    frame["in 10-100x"] = (low >= ABSTRACT_RANGE[0]) & (high <= ABSTRACT_RANGE[1])
+    return frame
+
+
+def smallest_state_vs_oracle(correct, costs, names=None) -> pd.DataFrame:
+    """The agent that always runs S_1 against the exact oracle (Eq. 4-5) on the same states
+    (erratum 14 of chapter 9, Sec. 2.2.1's "upper bound ... achievable by any adaptive
+    agent"): it pays R_1 <= R_oracle, at accuracy A_1 <= A_oracle."""
+    oracle = exact_oracle(correct, costs, names)
+    first = oracle.space
+    return pd.DataFrame({"R": [first.costs[0], oracle.cost], "A": [first.accuracies[0], oracle.accuracy]},
+                        index=pd.Index([f"always S_1 ({first.names[0]})", "exact oracle"], name="agent"))
+
+
+def guesser_alpha(model_correct, n_classes: int, seed: int = 0, model_cost: float = 1.0) -> float:
+    """alpha_2 measured by the exact oracle for S_1 = a free random guesser over ``n_classes``
+    classes (right with probability 1/C, drawn with ``seed``, independently of the model) and
+    S_2 = the model (erratum 15 of chapter 9): about 1 - 1/C, where Eq. 16 (A.4.1, proof 3)
+    takes alpha = 1."""
+    model = np.asarray(model_correct, dtype=bool)
+    guess = np.random.default_rng(seed).random(model.shape[0]) < 1.0 / n_classes
+    measured = exact_oracle(np.column_stack([guess, model]), [0.0, float(model_cost)], ("guesser", "model"))
+    return float(measured.alpha[1])
+
+
+def guesser_alpha_frame(model_correct, class_counts, seed: int = 0) -> pd.DataFrame:
+    """:func:`guesser_alpha` for each C in ``class_counts``, with 1 - 1/C and the binomial
+    standard error of the measured alpha_2 (the model's errors are the trials)."""
+    n_wrong = int(np.sum(~np.asarray(model_correct, dtype=bool)))
+    if n_wrong == 0:
+        raise ValueError("the model makes no error: alpha_2 is undefined")
+    rows = {}
+    for c in class_counts:
+        expected = 1.0 - 1.0 / c
+        rows[int(c)] = {"measured α_2": guesser_alpha(model_correct, c, seed), "1 − 1/C": expected,
+                        "standard error": float(np.sqrt(expected * (1 - expected) / n_wrong))}
+    return pd.DataFrame(rows).T.rename_axis("C")
+
+
+def optimistic_accuracy_gains() -> pd.DataFrame:
+    """Table 1's optimistic dA against what the exact oracle can gain (erratum 16 of chapter 9):
+    dA(alpha) = (1 - alpha)(1 - A_N) falls with alpha and alpha_min <= alpha_N, so the exact
+    oracle's dA = (1 - alpha_N)(1 - A_N) is at most the printed one (chapter 5). Per row with
+    an alpha_min: the printed dA, (1 - alpha_min)(100 - A_N) recomputed, and 100 - A_N (alpha = 0)."""
+    t1 = paper_table1().dropna(subset=["alpha_min"]).set_index(["context", "family"])
+    return pd.DataFrame({
+        "A_N %": t1["A_N_pct"], "alpha_min": t1["alpha_min"], "printed dA %": t1["dA_amin_pct"],
+        "(1 − α_min)(100 − A_N) %": (1 - t1["alpha_min"]) * (100 - t1["A_N_pct"]),
+        "dA at α = 0 %": 100 - t1["A_N_pct"],
+    })
+
+
+def added_state_example() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """A three-instance correctness matrix (rows: instances; columns S_1, S_m, S_N with costs
+    1, 5, 10) where adding S_m raises the exact oracle's cost while Eq. 9 falls (erratum 17 of
+    chapter 9): S_m is right on the instance no other state gets right, so the oracle pays
+    R_m there instead of R_1, while A_m = A_N keeps Eq. 3."""
+    correct = np.array([[True, True, True], [False, False, True], [False, True, False]])
+    return correct, np.array([1.0, 5.0, 10.0]), ("S_1", "S_m", "S_N")
+
+
+def added_state_frame(correct, costs, names, added: int) -> pd.DataFrame:
+    """Exact oracle (cost, accuracy, R_ratio = R_N / R_oracle) and Eq. 9 of the states without
+    and with state ``added`` (a column of ``correct``)."""
+    keep = [k for k in range(len(costs)) if k != added]
+    rows = {}
+    for label, cols in (("without", keep), ("with", list(range(len(costs))))):
+        oracle = exact_oracle(correct[:, cols], np.asarray(costs)[cols], tuple(names[k] for k in cols))
+        rows[f"{label} {names[added]}"] = {
+            "exact R_oracle": oracle.cost, "exact A_oracle": oracle.accuracy,
+            "exact R_ratio": oracle.space.costs[-1] / oracle.cost,
+            "Eq. 9 R_oracle": eq9_conservative(oracle.space).cost}
+    return pd.DataFrame(rows).T.rename_axis("states")
+
+
+def paragraph_similarity(first: str, second: str) -> float:
+    """The share of words two paragraphs have in common, in order (difflib's ratio over word
+    sequences): the duplicated paragraph of Sec. 3.3 (erratum 18 of chapter 9)."""
+    return float(SequenceMatcher(None, first.lower().split(), second.lower().split()).ratio())
+
+
+# Sec. 3.3 of the paper, as the text extraction reads it: its second paragraph (split by
+# Figure 4's caption, without line numbers, a draft) and its third (numbered 394-397) say the same.
+SEC33_SECOND_PARAGRAPH = (
+    "As it was shown in Figure 2, the empirical calculations of alpha_i for the four state spaces "
+    "results in relatively constant values, specially since the models have similar structures and "
+    "training. Using the empirical measurements of alpha_i together with Equation 8 one can calculate "
+    "a constant-alpha optimistic bound for each model."
+)
+SEC33_THIRD_PARAGRAPH = (
+    "As shown in Figure 2, the empirical calculations of alpha_i across the four state spaces yield "
+    "relatively constant values, especially given that the models within each adaptation state space "
+    "have similar structures and training. By combining the empirical measurements of alpha_i with "
+    "Equation 8, one can calculate an optimistic efficiency and performance bound for each adaptation "
+    "state space."
+)
+SEC33_FIRST_PARAGRAPH = (
+    "The alpha = 1 bounds discussed in the preceding section serve as a conservative estimate on the "
+    "adaptation potential of various models and datasets. More accurate estimates of the efficiency and "
+    "performance achievable by an adaptive agent can be obtained by considering the hidden dependencies "
+    "between models (abstracted by alpha_i) within a specific adaptation state space."
+)

@@ -116,3 +116,84 @@ def _bool_vector(name: str, values: np.ndarray) -> np.ndarray:
             raise ValueError(f"{name} must hold only 0/1 or True/False values")
         arr = arr.astype(bool)
     return arr
+
+
+def require_state_pair(name: str, value, names, costs) -> tuple[int, int]:
+    """A parameter naming the two states of Fig. 1, ``[S_s, S_L]``, validated (chapter 02).
+
+    ``value`` must be a list of two distinct names from ``names`` with the first strictly
+    cheaper than the second (``costs`` in the order of ``names``): Fig. 1 of the paper
+    compares a small state with a large one, R_s < R_L. Returns the two column indices;
+    raises ValueError naming the parameter otherwise.
+    """
+    names = list(names)
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"parameter {name!r} = {value!r} must be a list of two states [small, large]")
+    if len(value) != 2:
+        raise ValueError(f"parameter {name!r} = {list(value)!r} has {len(value)} item(s); give two states [small, large]")
+    for k, item in enumerate(value):
+        if item not in names:
+            raise ValueError(f"parameter '{name}[{k}]' = {item!r}: unknown state; accepted: {', '.join(names)}")
+    small, large = names.index(value[0]), names.index(value[1])
+    costs = np.asarray(costs, float)
+    if not costs[small] < costs[large]:
+        raise ValueError(
+            f"parameter {name!r}: {value[0]!r} (cost {costs[small]:g}) must cost less than "
+            f"{value[1]!r} (cost {costs[large]:g}); swap them or pick other states"
+        )
+    return small, large
+
+
+def oracle_identities(
+    correct: np.ndarray,
+    costs: np.ndarray,
+    names,
+    *,
+    none_correct: str = "cheapest",
+    cost_model: str = "routing",
+) -> pd.DataFrame:
+    """The exact Oracle (Eq. 4) beside Eq. 5 and Eq. 7 on one correctness matrix (chapter 02).
+
+    Rows ``cost`` and ``accuracy``; columns ``exact`` (:func:`adaptlib.exact_oracle`),
+    ``Eq. 5`` (from P(e_i)) and ``Eq. 7`` (from A_i and alpha_i, Eq. 6). Both equations use the
+    prices c_i of ``cost_model`` and add the correction (c_f - c_1) P(e_N) of the
+    ``none_correct`` rule, as in the chapter's table of the digits families: the three
+    columns agree, Eq. 5 and Eq. 7 being identities.
+    """
+    from adaptlib import eq5_oracle, eq7_oracle, exact_oracle
+
+    exact = exact_oracle(correct, costs, names, none_correct=none_correct, cost_model=cost_model)
+    c = paid_costs(exact.space.costs, cost_model)
+    correction = (unsolved_cost(c, none_correct) - c[0]) * exact.p_e[-1]
+    five = eq5_oracle(c, exact.p_e)
+    seven = eq7_oracle(c, exact.space.accuracies, exact.alpha)
+    return pd.DataFrame(
+        {
+            "exact": [exact.cost, exact.accuracy],
+            "Eq. 5": [five.cost + correction, five.accuracy],
+            "Eq. 7": [seven.cost + correction, seven.accuracy],
+        },
+        index=pd.Index(["cost", "accuracy"], name="quantity"),
+    )
+
+
+def two_state_summary(table: pd.DataFrame, cost_large: float) -> pd.Series:
+    """One row of Fig. 1's numbers from :func:`two_state_table` (chapter 02, Sec. 2.2.1).
+
+    The four cell shares ``P(CC)`` .. ``P(II)``, the accuracies ``A_s = P(CC) + P(CI)``,
+    ``A_L = P(CC) + P(IC)`` and ``A_oracle = 1 - P(II)``, the Oracle's cost ``R_oracle`` (the
+    cells' shares times what it pays in each) and ``R_oracle / R_L``, its cost as a fraction
+    of always running the large state (``cost_large``, R_L).
+    """
+    share = table.set_index("cell")["probability"]
+    cost = float((table["probability"] * table["oracle_cost"]).sum())
+    return pd.Series(
+        {
+            **{f"P({c})": float(share[c]) for c in ("CC", "CI", "IC", "II")},
+            "A_s": float(share["CC"] + share["CI"]),
+            "A_L": float(share["CC"] + share["IC"]),
+            "A_oracle": float(1.0 - share["II"]),
+            "R_oracle": cost,
+            "R_oracle / R_L": cost / float(cost_large),
+        }
+    )

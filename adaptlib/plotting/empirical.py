@@ -57,7 +57,7 @@ def plot_empirical_bounds(results: Sequence[EmpiricalBounds], *, ncols: int | No
     palette = colors(4)
     for ax, result in zip(used, results):
         _draw_family(ax, result, palette, zoom)
-    _legend(fig, spare, *_fig4_legend(palette, any(r.all_states_oracle is not None for r in results)))
+    _legend(fig, spare, *_fig4_legend(palette, any(r.dropped for r in results)))
     return finish(fig)
 
 
@@ -96,8 +96,12 @@ def _draw_family(ax: Axes, result: EmpiricalBounds, palette, zoom: bool) -> None
     ax.fill(outline[:, 0], 100.0 * outline[:, 1], color=region_color, alpha=0.18, linewidth=0, zorder=1)
     upper = densify(result.region.upper_boundary(), closed=False)
     ax.plot(upper[:, 0], 100.0 * upper[:, 1], color=region_color, linewidth=0.9, zorder=2)
-    space = result.space
+    space, every = result.space, result.oracle.space
     ax.plot(space.costs, 100.0 * space.accuracies, "o", color="0.35", markersize=4, zorder=3)
+    off = np.array([s not in space.names for s in every.names])
+    if off.any():  # dominated states: in the exact oracle and the region, not in Eq. 8-9
+        ax.plot(every.costs[off], 100.0 * every.accuracies[off], "o", markerfacecolor="none",
+                markeredgecolor="0.35", markersize=4, zorder=3)
     line = result.line()
     ax.plot(line["cost"], 100.0 * line["accuracy"], "-", color=line_color, linewidth=1.6, zorder=3)
     span = constant_alpha_segment(space, result.alpha_min_low, result.alpha_min_high)
@@ -113,17 +117,11 @@ def _draw_family(ax: Axes, result: EmpiricalBounds, palette, zoom: bool) -> None
                 yerr=[[100.0 * (exact.accuracy - ci.loc["accuracy", "low"])],
                       [100.0 * (ci.loc["accuracy", "high"] - exact.accuracy)]],
                 fmt="*", color="black", markersize=11, capsize=2, linewidth=1, zorder=6)
-    if result.all_states_oracle is not None:
-        other = result.all_states_oracle
-        ax.plot([other.cost], [100.0 * other.accuracy], "*", markerfacecolor="none",
-                markeredgecolor="black", markersize=11, zorder=6)
     if zoom:
         top = 100.0 * float(space.accuracies[-1])
         ax.set_ylim(max(top - 3.0 * (100.0 - top), 0.0), 100.5)
         shown = [float(line["cost"].min()), float(space.costs[0]), result.conservative.cost,
                  float(ci.loc["cost", "high"])]
-        if result.all_states_oracle is not None:
-            shown.append(result.all_states_oracle.cost)
         ax.set_xlim(0.8 * min(shown), 3.0 * max(shown))
     else:
         ax.set_ylim(max(100.0 * result.region.vertices[:, 1].min() - 3.0, 0.0), 101.0)
@@ -133,7 +131,7 @@ def _draw_family(ax: Axes, result: EmpiricalBounds, palette, zoom: bool) -> None
     ax.text(0.97, 0.04, result.name, transform=ax.transAxes, fontsize=9, fontweight="bold", ha="right")
 
 
-def _fig4_legend(palette, with_all_states: bool) -> tuple[list, list[str]]:
+def _fig4_legend(palette, with_dominated: bool) -> tuple[list, list[str]]:
     region_color, line_color, min_color, _ = palette
     handles = [
         Patch(color=region_color, alpha=0.3),
@@ -146,11 +144,11 @@ def _fig4_legend(palette, with_all_states: bool) -> tuple[list, list[str]]:
     labels = ["reachable by an adaptive agent", "states (measured $R_i$, $A_i$)",
               r"Eq. 8, $\alpha$ from 0 (top) to 1", r"$\alpha = 1$ (Eq. 9)",
               r"$\alpha_{min}$ (Eq. 8); bar: its interval",
-              "exact oracle, with intervals"]
-    if with_all_states:
-        handles.append(Line2D([], [], marker="*", linestyle="", markerfacecolor="none",
-                              markeredgecolor="black", markersize=10))
-        labels.append("exact oracle, dominated states too")
+              "exact oracle (every state), with intervals"]
+    if with_dominated:
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none",
+                              markeredgecolor="0.35", markersize=4))
+        labels.append("dominated states (not in Eq. 8-9)")
     return handles, labels
 
 

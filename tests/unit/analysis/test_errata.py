@@ -199,3 +199,53 @@ def test_greedy_misses_lists_the_sizes_where_greedy_is_worse():
     assert 4 in misses.index and (misses["greedy excess %"] > 0).all()
     assert misses.loc[4, "greedy R_oracle"] == pytest.approx(greedy_selection(imagenet, 4).point.cost)
     assert misses.loc[4, "optimal R_oracle"] == pytest.approx(optimal_selection(imagenet, 4).point.cost)
+
+
+# ----------------------------------------------------------------- claims of the text (errata 13-18)
+
+
+def test_abstract_ranges_from_the_printed_table():
+    ranges = errata.abstract_ratio_ranges()
+    nlp = ranges.loc["HellaSwag"].drop(index="SOTA")
+    assert nlp["smallest"].min() == pytest.approx(7.25) and nlp["largest"].max() == pytest.approx(10.17)
+    assert not nlp["in 10-100x"].any() and ranges.loc[("HellaSwag", "SOTA"), "in 10-100x"]
+    assert not ranges.loc[("ImageNet", "SOTA"), "in 10-100x"]  # 121.77x, above the range
+
+
+def test_always_the_smallest_state_is_cheaper_and_less_accurate(width):
+    fam = load_family("width")
+    agents = errata.smallest_state_vs_oracle(fam.correct, fam.costs, fam.names)
+    assert agents.iloc[0]["R"] == pytest.approx(width.costs[0])
+    assert agents.iloc[0]["R"] < agents.iloc[1]["R"] and agents.iloc[0]["A"] < agents.iloc[1]["A"]
+
+
+def test_a_random_guesser_has_alpha_one_minus_one_over_c():
+    model = np.random.default_rng(5).random(20_000) < 0.3
+    frame = errata.guesser_alpha_frame(model, (2, 10), seed=1)
+    assert np.allclose(frame["measured α_2"], frame["1 − 1/C"], atol=4 * frame["standard error"].max())
+    assert errata.guesser_alpha(model, 10, seed=1) == pytest.approx(frame.loc[10, "measured α_2"])
+    with pytest.raises(ValueError, match="no error"):
+        errata.guesser_alpha_frame(np.ones(10, dtype=bool), (2,))
+
+
+def test_optimistic_gains_are_recomputed_from_the_row():
+    gains = errata.optimistic_accuracy_gains()
+    assert list(gains.index.get_level_values("family")) == ["EfficientNet", "ViT", "Pythia", "Llama-2"]
+    assert gains.loc[("HellaSwag", "Llama-2"), "(1 − α_min)(100 − A_N) %"] == pytest.approx(0.1 * 16.21)
+    assert (gains["printed dA %"] <= gains["dA at α = 0 %"]).all()
+
+
+def test_an_added_state_raises_the_exact_oracle_but_not_eq9():
+    correct, costs, names = errata.added_state_example()
+    frame = errata.added_state_frame(correct, costs, names, 1)
+    before, after = frame.iloc[0], frame.iloc[1]
+    assert before["exact R_oracle"] == pytest.approx(4.0) and after["exact R_oracle"] == pytest.approx(16 / 3)
+    assert after["Eq. 9 R_oracle"] == pytest.approx(7 / 3) and before["Eq. 9 R_oracle"] == pytest.approx(4.0)
+    assert after["exact A_oracle"] == pytest.approx(1.0)
+
+
+def test_the_duplicated_paragraph_of_section_3_3():
+    dup = errata.paragraph_similarity(errata.SEC33_SECOND_PARAGRAPH, errata.SEC33_THIRD_PARAGRAPH)
+    base = errata.paragraph_similarity(errata.SEC33_FIRST_PARAGRAPH, errata.SEC33_SECOND_PARAGRAPH)
+    assert dup > 0.5 > base
+    assert errata.paragraph_similarity("a b c", "A B C") == pytest.approx(1.0)

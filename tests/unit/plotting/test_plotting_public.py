@@ -126,11 +126,14 @@ def test_constant_alpha_is_optimistic_when_alpha_falls_with_the_state() -> None:
     """Eq. 8 at alpha_N minus the exact cost = -sum_{i=3..N} (alpha_{i-1} - alpha_N)(R_i - R_{i-1})(1 - A_{i-1})."""
     correct, costs = random_family(5, n=300, n_states=5)
     result = EB.empirical_bounds(correct, costs, name="toy", n_boot=20)
-    r, a, al = result.space.costs, result.space.accuracies, result.oracle.alpha
-    gap = result.at_alpha(result.alpha_n).cost - result.oracle.cost
+    front = result.front_oracle
+    r, a, al = result.space.costs, result.space.accuracies, front.alpha
+    gap = result.at_alpha(float(al[-1])).cost - front.cost
     predicted = -np.sum((al[1:-1] - al[-1]) * (r[2:] - r[1:-1]) * (1 - a[1:-1]))
     assert gap == pytest.approx(predicted)
     summary = EB.bounds_summary([result]).set_index("point")
+    # Against the exact oracle on every state (the region's top-left corner):
+    gap = result.at_alpha(result.alpha_n).cost - result.oracle.cost
     assert summary.loc["alpha_N (Eq. 8)", "verdict"] == ("optimistic" if gap < -1e-12 else "reachable")
 
 
@@ -142,7 +145,15 @@ def test_dominated_states_are_dropped_or_refused() -> None:
     result = EB.empirical_bounds(correct, costs, ["a", "b", "c"], n_boot=20)
     assert result.dropped == ("b",)
     assert result.space.names == ("a", "c")
-    assert result.all_states_oracle == exact_oracle(correct, costs).point
+    # The exact oracle never drops a state; only the closed forms use the Pareto front.
+    assert result.oracle.point == exact_oracle(correct, costs).point
+    assert result.oracle.space.names == ("a", "b", "c")
+    assert result.front_oracle.point == exact_oracle(correct[:, [0, 2]], [1.0, 5.0]).point
+    assert result.at_alpha(result.alpha_n).accuracy == pytest.approx(result.oracle.accuracy)
+    ci = result.intervals
+    assert ci.loc["cost", "low"] <= result.oracle.cost <= ci.loc["cost", "high"]
+    region = result.region
+    assert region.best_accuracy(result.oracle.cost) == pytest.approx(result.oracle.accuracy)
     with pytest.raises(ValueError, match="Eq. 3"):
         EB.empirical_bounds(correct, costs, ["a", "b", "c"], n_boot=20, drop_dominated=False)
 
