@@ -7,8 +7,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-SOURCES = ("book", "paper", "difference")
-
 
 def book_beside_paper(pairs: Mapping[str, tuple[Mapping[str, float], Mapping[str, float]]],
                       names: tuple[str, str]) -> pd.DataFrame:

@@ -47,7 +47,6 @@ CHECKS = ("load", "console", "offline", "image", "math", "reference", "search",
 LOCAL_HOSTS = ("127.0.0.1",)
 PAGE_TIMEOUT_MS = 30_000
 VIEWPORTS = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-VIEWPORT = VIEWPORTS["wide"]
 MAX_CODE_LINES = 25
 A11Y_IMPACTS = ("serious", "critical")
 CHAPTER_PAGE = re.compile(r"(?:.*/)?\d\d_[^/]+\.html")
