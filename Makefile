@@ -57,7 +57,7 @@ venv: $(INSTALLED)
 $(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@echo "installing the pinned stack (requirements.lock) into $(VENV)"
-	$(PY) -m pip install --quiet --no-compile --disable-pip-version-check -c requirements.lock -e ".[book,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[book,test]"
 	@touch $@
 
 $(EXECUTED): $(TEMPLATES) $(LIBRARY) $(DATA) $(INSTALLED) $(if $(MISSING),FORCE)

@@ -16,6 +16,7 @@ import sys
 # Subcommand -> the module that adds it through ``register(subparsers)``.
 SUBCOMMANDS = {
     "oracle": "adaptlib.report",
+    "report": "adaptlib.book.user_report",
     "run": "adaptlib.book.runner",
     "predictions": "adaptlib.datasets.regeneration",
     "student": "adaptlib.book.student",
@@ -27,6 +28,7 @@ SUBCOMMANDS = {
 # ``register``: tests/integration/test_installed.py checks that they agree).
 HELP = {
     "oracle": "exact oracle and bounds from your own correctness matrix",
+    "report": "a report on your own correctness matrix: executed notebook and HTML page",
     "run": "execute the book's chapters (papermill), with parameters",
     "predictions": "regenerate the per-instance predictions of data/predictions (digits families, imagenet)",
     "student": "write the student edition: templates and site without solutions",
@@ -35,9 +37,9 @@ HELP = {
 }
 
 # The extra of pyproject.toml that a subcommand needs beyond the core dependencies.
-EXTRAS = {"run": "book", "student": "book", "check-links": "book", "check-site": "book"}
+EXTRAS = {"report": "book", "run": "book", "student": "book", "check-links": "book", "check-site": "book"}
 # Modules that come with another extra than their subcommand's.
-MODULE_EXTRAS = {"playwright": "test", "pyarrow": "parquet"}
+MODULE_EXTRAS = {"playwright": "test", "pyarrow": "parquet", "dask": "dask", "distributed": "dask"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the book's test tiers, fastest first, each as its own pytest run (what `make test` does).
+"""Run the book's test tiers, each as its own pytest run, in two lanes side by side (`make test`).
 
     python tools/run_tiers.py                 # every tier
     python tools/run_tiers.py unit staleness  # some tiers
@@ -10,8 +10,11 @@ Tiers: unit (tests not marked slow), integration (subprocesses, kernels, the ref
 Jupyter Book build with warnings as errors), links (internal links and anchors of that build),
 browser (its pages in headless Chromium), student (the edition without solutions, JupyterLab),
 pdf (the book and the student edition as PDFs, read back with pdftotext).
-The tiers of one run share a single site build. A tier that collects no test fails, unless its
-emptiness is legitimate (smoke and nbval before any chapter exists), which is said aloud.
+The tiers of one run share a single site build (built once, under a lock, by the first tier
+that needs it). The two lanes (LANES) run at the same time, each tier of a lane after the one
+before it: the machine has two cores, and much of a tier's time is a kernel or a browser
+starting. A tier's output is printed when it ends. A tier that collects no test fails, unless
+its emptiness is legitimate (smoke and nbval before any chapter exists), which is said aloud.
 Ends with one line per tier and a total line "N passed, N failed, N skipped".
 """
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -79,6 +83,11 @@ TIERS = [
 ]
 
 
+# The tiers that run one after the other; the lanes run side by side. The first lane is the
+# package and the notebooks' kernels, the second the built site, the browser and TeX.
+LANES = (("unit", "integration", "staleness", "smoke", "nbval"), ("site", "links", "browser", "student", "pdf"))
+
+
 @dataclass
 class Result:
     tier: Tier
@@ -103,25 +112,26 @@ def _counts(junit: Path) -> tuple[int, int, int]:
 
 
 WORKERS = min(2, os.cpu_count() or 1)
+_PRINT = threading.Lock()  # one tier's output at a time
 
 
-def _run_pytest(commands: list[list[str]], env: dict[str, str], log_prefix: Path) -> int:
-    """Run the pytest commands, WORKERS at a time when several (each one's output shown as it ends).
+def _run_pytest(commands: list[list[str]], env: dict[str, str], log_prefix: Path, out) -> int:
+    """Run the pytest commands, WORKERS at a time when several, each one's output written to ``out``
+    as it ends.
 
     Returns the worst exit status: a failure (1-4) over "no tests collected" (5) over success.
     """
-    if len(commands) == 1:
-        return subprocess.call(commands[0], cwd=ROOT, env=env)
-
     def run(number: int) -> int:
         log = log_prefix.with_name(f"{log_prefix.name}-{number}.log")
         with log.open("w") as handle:
             status = subprocess.run(commands[number], cwd=ROOT, env=env, stdout=handle,
                                     stderr=subprocess.STDOUT).returncode
-        print(log.read_text(), end="", flush=True)
+        with _PRINT:
+            out.write(log.read_text())
+            out.flush()
         return status
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(commands))) as pool:
         statuses = list(pool.map(run, range(len(commands))))
     failures = [s for s in statuses if s not in (0, NO_TESTS_COLLECTED)]
     if failures:
@@ -130,12 +140,25 @@ def _run_pytest(commands: list[list[str]], env: dict[str, str], log_prefix: Path
 
 
 def run_tier(tier: Tier, index: int, scratch: Path) -> Result:
-    print(f"\n===== tier {index}/{len(TIERS)}: {tier.name} ({tier.what}) =====", flush=True)
+    """Run one tier; its output (pytest's, and any note) is printed in one piece when it ends."""
+    with _PRINT:
+        print(f"----- tier {index} {tier.name} started", flush=True)
+    log = scratch / f"{tier.name}.out"
+    with log.open("w") as out:
+        result = _run_tier(tier, scratch, out)
+    with _PRINT:
+        print(f"\n===== tier {index}/{len(TIERS)}: {tier.name} ({tier.what}) =====")
+        print(log.read_text(), end="")
+        print(f"----- tier {index} {tier.name}: {result.status} in {result.seconds:.1f} s", flush=True)
+    return result
+
+
+def _run_tier(tier: Tier, scratch: Path, out) -> Result:
     start = time.perf_counter()
     reason = tier.empty_is_fine()
     if tier.name == "nbval" and not executed():
         if reason:
-            print(f"nothing to check: {reason}")
+            print(f"nothing to check: {reason}", file=out)
             return Result(tier, "EMPTY", reason)
         return Result(tier, "FAILED", "book/ holds no executed notebook; run `make book`")
     groups = [[f] for f in tier.files()] if tier.files else [[]]  # one pytest per file, WORKERS at a time
@@ -144,7 +167,7 @@ def run_tier(tier: Tier, index: int, scratch: Path) -> Result:
                 for files, junit in zip(groups, junits)]
     env = dict(os.environ, PYTHONHASHSEED="0")  # the same hash seed as the runner's kernels
     env["BOOK_TEST_SITE"] = str(scratch / "site")  # one site build, shared by the tiers (tests/conftest.py)
-    status = _run_pytest(commands, env, scratch / tier.name)
+    status = _run_pytest(commands, env, scratch / tier.name, out)
     counts = [_counts(j) for j in junits]
     passed, failed, skipped = (sum(c[i] for c in counts) for i in range(3))
     seconds = time.perf_counter() - start
@@ -152,7 +175,7 @@ def run_tier(tier: Tier, index: int, scratch: Path) -> Result:
     if status == NO_TESTS_COLLECTED or (status == 0 and passed == 0):
         if reason:
             result.status, result.note = "EMPTY", reason
-            print(f"no test ran in this tier: {reason}")
+            print(f"no test ran in this tier: {reason}", file=out)
         else:
             result.status, result.note = "FAILED", "ran no test, but this tier must"
     elif status != 0:
@@ -173,12 +196,22 @@ def main(argv: list[str] | None = None) -> int:
     import matplotlib.font_manager  # noqa: F401  build matplotlib's font cache before any kernel starts
 
     results: list[Result] = []
-    with tempfile.TemporaryDirectory(prefix="book-tiers-") as scratch:
-        for tier in chosen:
+    failed = threading.Event()
+
+    def run_lane(lane: list[Tier]) -> None:
+        for tier in lane:
+            if failed.is_set() and args.fail_fast:
+                return
             result = run_tier(tier, TIERS.index(tier) + 1, Path(scratch))
             results.append(result)
-            if result.status == "FAILED" and args.fail_fast:
-                break
+            if result.status == "FAILED":
+                failed.set()
+
+    lanes = [[t for t in chosen if t.name in names] for names in LANES]
+    with tempfile.TemporaryDirectory(prefix="book-tiers-") as scratch:
+        with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+            list(pool.map(run_lane, [lane for lane in lanes if lane]))
+    results.sort(key=lambda r: TIERS.index(r.tier))
     print("\n===== test tiers =====")
     for r in results:
         counts = f"{r.passed} passed, {r.failed} failed, {r.skipped} skipped"

@@ -14,12 +14,16 @@ seeded bootstrap intervals and summarises, per family, how flat it is:
 - :func:`independent_alpha`: what alpha_i would be if the states erred independently;
 - :func:`constant_alpha`: the vector alpha_i = alpha (i > 1) that turns Eq. 7 into Eq. 8;
 - :func:`pareto_oracle`: the exact oracle on the Pareto-efficient states, where Eq. 8-9 apply;
+- :func:`ordering_profiles`: the profiles of one family under the orderings its ties and its
+  breaks of Eq. 3 leave open, and :func:`tie_effects`, what a tie does to the exact oracle
+  (ImageNet, chapter 03);
 (Fig. 1 and the labels of Eq. 4 are in :mod:`adaptlib.analysis.oracle_agent`.)
 
 Taught in chapter 03.
 """
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -28,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from adaptlib.core.bootstrap import bootstrap_oracle, bootstrap_replicates
-from adaptlib.core.oracle import exact_oracle
+from adaptlib.core.bounds import eq7_oracle
+from adaptlib.core.oracle import OracleResult, exact_oracle
+from adaptlib.core.states import OperatingPoint, StateSpace
 
 VERDICTS: tuple[str, ...] = (
     "flat",
@@ -352,6 +358,97 @@ def pareto_oracle(
     kept = full.space.pareto()
     columns = [list(names).index(state) for state in kept.names]
     return exact_oracle(np.asarray(correct)[:, columns], kept.costs, kept.names, **oracle_options)
+
+
+ORDERINGS: tuple[str, ...] = ("cost order", "ties reversed", "Pareto front")
+
+
+def ordering_profiles(
+    correct: np.ndarray,
+    costs: Sequence[float],
+    names: Sequence[str],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    tolerance: float = 0.1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """alpha_i of one family under each ordering its assumptions leave open (chapter 03).
+
+    alpha_i (Eq. 6) conditions on the states cheaper than state i, so it depends on the order
+    of states that cost the same (a break of Eq. 2) and on which states are kept. The
+    ``ORDERINGS``, each a state space of :func:`flatness_table`:
+
+    - ``"cost order"``: every state, ties as :class:`adaptlib.StateSpace` orders them (the
+      more accurate first);
+    - ``"ties reversed"``: every state, each group of equal cost in the reverse order (only
+      when the family has a tie);
+    - ``"Pareto front"``: the states :meth:`adaptlib.StateSpace.pareto` keeps, those Eq. 8-9
+      use (only when it drops a state, i.e. when Eq. 3 fails).
+
+    Returns :func:`flatness_table`'s ``(profiles, summary)``, family = the ordering, and in
+    ``profiles`` a column ``position``: the state's 1-based place among every state in cost
+    order, so that one state keeps one place across orderings (the x of the chapter's figure).
+    """
+    matrix = np.asarray(correct)
+    names = [str(n) for n in names]
+    space = exact_oracle(matrix, costs, names).space
+    column = {name: names.index(name) for name in space.names}
+    order = list(space.names)
+    orderings = {"cost order": order}
+    if reversed_ties(space) != order:
+        orderings["ties reversed"] = reversed_ties(space)
+    front = list(space.pareto().names)
+    if len(front) < len(order):
+        orderings["Pareto front"] = front
+    cost_of = dict(zip(space.names, space.costs))
+    families = {
+        label: (matrix[:, [column[n] for n in states]], [cost_of[n] for n in states], states)
+        for label, states in orderings.items()
+    }
+    profiles, summary = flatness_table(families, n_boot=n_boot, seed=seed, level=level, tolerance=tolerance)
+    position = {name: k + 1 for k, name in enumerate(order)}
+    return profiles.assign(position=profiles["state"].map(position)), summary
+
+
+def reversed_ties(space: StateSpace) -> list[str]:
+    """The state names in cost order with each group of equal cost reversed (Eq. 2 broken by a tie)."""
+    by_cost = itertools.groupby(zip(space.names, space.costs), key=lambda state: state[1])
+    return [name for _, group in by_cost for name, _ in reversed(list(group))]
+
+
+@dataclass(frozen=True, eq=False)
+class TieEffects:
+    """What a tie in cost and a break of Eq. 3 do to the exact oracle (chapter 03, ImageNet).
+
+    ``oracle`` uses every state in cost order (ties: the more accurate first), ``reversed_oracle``
+    every state with the ties reversed; ``eq7`` is Eq. 7 with ``oracle``'s measured alpha_i;
+    ``errors[i]`` counts the instances state i (cost order) gets wrong.
+    """
+
+    oracle: OracleResult
+    reversed_oracle: OracleResult
+    eq7: OperatingPoint
+    errors: np.ndarray
+
+
+def tie_effects(correct: np.ndarray, costs: Sequence[float], names: Sequence[str]) -> TieEffects:
+    """The exact oracle of one family in both orders of its ties, and Eq. 7 on its measured alpha_i.
+
+    Eq. 4-7 need the states in cost order (Eq. 2) but not accuracy rising with cost (Eq. 3):
+    with every state kept, Eq. 7 must give the exact oracle, and reversing a tie may move the
+    tied states' alpha_i but not the oracle's cost or accuracy.
+    """
+    matrix = np.asarray(correct)
+    names = [str(n) for n in names]
+    oracle = exact_oracle(matrix, costs, names)
+    order = reversed_ties(oracle.space)
+    columns = [names.index(n) for n in order]
+    cost_of = dict(zip(oracle.space.names, oracle.space.costs))
+    swapped = exact_oracle(matrix[:, columns], [cost_of[n] for n in order], order)
+    eq7 = eq7_oracle(oracle.space.costs, oracle.space.accuracies, oracle.alpha)
+    in_order = [names.index(n) for n in oracle.space.names]
+    return TieEffects(oracle, swapped, eq7, (~matrix[:, in_order].astype(bool)).sum(axis=0))
 
 
 def _verdict(drift: float, low: float, high: float, off_band: int, tolerance: float) -> str:

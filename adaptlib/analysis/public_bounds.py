@@ -69,10 +69,6 @@ ROW_LABEL = {key: f"{CONTEXT[key]} SOTA" if key in ENVELOPE_KEYS else LABEL[key]
 PRINTED_DECIMALS = 2  # the paper prints every cell of Table 1 with two decimals
 # Giga-operations per unit, in FLOPs: a multiply-accumulate is two FLOPs (data/README.md).
 FLOPS_PER_UNIT = {"GFLOPs": 1.0, "GMACs": 2.0}
-# The book's default accuracy per family where data/ holds several (others: the loader's).
-# Llama-2: the Llama 2 paper's 0-shot HellaSwag accuracy. The paper's A_N (83.79%) is closer to
-# it (85.3%) than to the leaderboard's 10-shot (87.33%), and so is the paper's R_ratio.
-BOOK_ACCURACY_SOURCE = {"llama2": "llama2-paper-0shot"}
 
 
 def table1_row(space: StateSpace, alpha_min: float | None = None) -> dict[str, float]:
@@ -146,7 +142,7 @@ def table1_spaces(
     """The state space of every row of Table 1 (key -> space) as the bounds use it.
 
     ``accuracy_source``: per family, one of :func:`adaptlib.datasets.public.accuracy_sources` (missing
-    families take :data:`BOOK_ACCURACY_SOURCE`, then the loader's default). ``pool``: per
+    families take the loader's default, DEFAULT_ACCURACY_SOURCE). ``pool``: per
     envelope, one of :func:`adaptlib.datasets.public.envelope_pools`. ``drop_dominated``: see
     :func:`prepare_space`.
     """
@@ -194,7 +190,7 @@ def data_choices(*, accuracy_source: Mapping[str, str] | None = None,
                  pool: Mapping[str, str] | None = None) -> dict[str, str]:
     """The accuracy source of each family and the pool of each envelope that
     :func:`table1_spaces` uses for these arguments (key -> choice)."""
-    sources = {**BOOK_ACCURACY_SOURCE, **_mapping("accuracy_source", accuracy_source, public.FAMILIES)}
+    sources = _mapping("accuracy_source", accuracy_source, public.FAMILIES)
     pools = _mapping("pool", pool, ENVELOPE_KEYS)
     chosen = {key: sources.get(key) or public.accuracy_sources(key)[0] for key in public.FAMILIES}
     chosen |= {key: pools.get(key) or public.envelope_pools(key)[0] for key in ENVELOPE_KEYS}
@@ -538,6 +534,56 @@ def eq8_line_check(printed: pd.DataFrame | None = None,
         })
     return pd.DataFrame(records).set_index("key")
 
+
+
+def optimistic_slip(key: str = "vit", printed: pd.DataFrame | None = None,
+                    spaces: Mapping[str, StateSpace] | None = None) -> dict[str, float]:
+    """Which printed cell of a Table 1 row is the slip: alpha_min, or Delta A (chapter 04)?
+
+    The row's A_oracle is A_N + Delta A (Eq. 8 with alpha_min), so alpha_min and Delta A each
+    imply an alpha: the printed ``alpha_min`` and ``alpha_from_dA`` = 1 - Delta A / (1 - A_N).
+    The printed R_oracle(alpha_min) implies a third, on the line of :func:`eq8_line_check`
+    (R(0) from the public family): ``alpha_from_cost`` = [R(a_min) - R(0)] / [R(1) - R(0)]. The
+    alpha nearer to it is the one the authors computed with; the other cell is the slip.
+    Each alpha comes with its range under the printed rounding (inputs +-0.005).
+    """
+    table = (public.paper_table1() if printed is None else printed).set_index("key")
+    line = eq8_line_check(printed, spaces).loc[key]
+    row = table.loc[key]
+    r0 = float(line["R0_public"])
+    half = 0.005  # every printed cell is known to +-half a unit of its last (second) decimal
+    a_n, d_a = float(row["A_N_pct"]), float(row["dA_amin_pct"])
+    r1, ra = float(row["R_oracle_a1"]), float(row["R_oracle_amin"])
+    from_da = [1 - (d_a + s * half) / (100 - a_n + t * half) for s in (-1, 1) for t in (-1, 1)]
+    from_cost = [(ra + s * half - r0) / (r1 + t * half - r0) for s in (-1, 1) for t in (-1, 1)]
+    alpha = float(row["alpha_min"])
+    result = {
+        "alpha_min": alpha, "alpha_min_low": alpha - half, "alpha_min_high": alpha + half,
+        "alpha_from_dA": 1 - d_a / (100 - a_n), "alpha_from_dA_low": min(from_da), "alpha_from_dA_high": max(from_da),
+        "alpha_from_cost": (ra - r0) / (r1 - r0), "alpha_from_cost_low": min(from_cost),
+        "alpha_from_cost_high": max(from_cost),
+        "A_oracle_from_alpha_min_pct": 100 - alpha * (100 - a_n),
+        "A_oracle_from_dA_pct": a_n + d_a,
+    }
+    result["gap_alpha_min"] = _interval_gap(result, "alpha_min")
+    result["gap_dA"] = _interval_gap(result, "alpha_from_dA")
+    return result
+
+
+def slip_evidence(slip: dict[str, float]) -> str:
+    """One line of evidence for :func:`optimistic_slip`: each alpha, its range and its gap."""
+    def span(name: str) -> str:
+        return f"[{slip[name + '_low']:.4f}, {slip[name + '_high']:.4f}]"
+
+    return (f"α from the cost {slip['alpha_from_cost']:.4f} {span('alpha_from_cost')}; "
+            f"α_min {span('alpha_min')}, {slip['gap_alpha_min']:.4f} away; "
+            f"α of ΔA {slip['alpha_from_dA']:.4f} {span('alpha_from_dA')}, {slip['gap_dA']:.4f} away")
+
+
+def _interval_gap(result: dict[str, float], name: str) -> float:
+    """How far the range of ``name`` lies from the range of alpha_from_cost (0: they overlap)."""
+    low, high = result[f"{name}_low"], result[f"{name}_high"]
+    return max(0.0, result["alpha_from_cost_low"] - high, low - result["alpha_from_cost_high"])
 
 # ------------------------------------------------------------ helpers
 

@@ -35,6 +35,8 @@ TEX_TOOLS = ("xelatex", "latexmk", "pdftotext", "pdfinfo")
 DEBIAN_PACKAGES = ("texlive-latex-extra", "texlive-xetex", "latexmk", "texlive-fonts-recommended",
                    "fonts-freefont-otf", "poppler-utils")
 UNRESOLVED = re.compile(r"\?\?")
+# A theorem-like box whose number is missing: "Theorem (Eq. 5)" where the site says "Theorem 9.1".
+UNNUMBERED = re.compile(r"\b(Theorem|Lemma|Proposition|Corollary|Definition|Assumption) \(")
 
 
 def missing_tools() -> list[str]:
@@ -92,13 +94,16 @@ def chapter_titles(root: Path = REPO_ROOT) -> list[str]:
 
 
 def pdf_problems(text: str, titles: list[str]) -> list[str]:
-    """What the PDF's text lacks: a chapter title, Table 1 or 2; or an unresolved "??"."""
+    """What the PDF's text lacks: a chapter title, Table 1 or 2, a theorem's number; or an
+    unresolved "??"."""
     flat = re.sub(r"\s+", " ", text).replace("\u2019", "'").replace("\u2018", "'")
     problems = [f"chapter title missing: {title!r}" for title in titles
                 if re.sub(r"\s+", " ", title) not in flat]
     problems += [f"{table} missing" for table in ("Table 1", "Table 2") if table not in flat]
     for match in list(UNRESOLVED.finditer(flat))[:5]:
         problems.append(f"unresolved reference: ...{flat[max(0, match.start() - 60):match.end() + 20]}...")
+    for match in list(UNNUMBERED.finditer(flat))[:5]:
+        problems.append(f"unnumbered {match.group(1).lower()}: {flat[match.start():match.end() + 40]}...")
     return problems
 
 

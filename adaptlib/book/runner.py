@@ -227,6 +227,9 @@ def execute(job: Job, *, execution_timeout: float | None = None) -> Outcome:
                 str(job.chapter.template),
                 str(partial),
                 parameters=job.parameters or None,
+                # Not after every cell: papermill would rewrite the whole notebook (its figures
+                # included) twice per cell, 2 s of chapter 09's 7. A cell error still writes it.
+                request_save_on_cell_execute=False,
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(job.output.parent),

@@ -2,9 +2,15 @@
 
 It adds the book's stylesheet (``static/book.css``: tables, self-checks, equations that scroll
 in their own box), search snippets without raw LaTeX (``static/search_snippets.js``), ARIA
-roles of bibliography entries that screen readers accept, and a bibliography style whose labels are author and year, as the citations
-in the text are ("Tan and Le, 2019", not "[TL19]"); ``_config.yml`` names it
-``bibtex_default_style: author_year_labels``.
+roles of bibliography entries that screen readers accept, and a bibliography style whose
+labels are author and year, as the citations in the text are ("Tan and Le, 2019", not
+"[TL19]"); ``_config.yml`` names it ``bibtex_default_style: author_year_labels``.
+
+In the PDF, sphinx-proof numbers a theorem from the chapter it finds by comparing the chapter's
+title with its section names; a title with an apostrophe ("the paper's errata") is typeset with
+a curly one and never matched, so every theorem of that chapter lost its number ("Theorem
+(Eq. 5)" where the site says "Theorem 9.1"). :func:`_chapter_of` compares them with straight
+quotes.
 
 Sphinx 7.4 (the last major that Jupyter Book v1 supports) writes an inline ``<script>`` twice
 when an extension adds it after the builder started, as sphinx-thebe does with
@@ -97,7 +103,29 @@ def _add_static(app: Sphinx) -> None:
     app.add_js_file("search_snippets.js")
 
 
+_CURLY_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _chapter_of(env, node, parent_tag):
+    """The document of the chapter section holding ``node`` (sphinx-proof's ``find_parent``,
+    with the title compared in straight quotes)."""
+    while node is not None:
+        node = node.parent
+        if node is not None and "docname" in node.attributes:
+            title = env.titles[node.attributes["docname"]].astext().lower().translate(_CURLY_QUOTES)
+            if title in [name.translate(_CURLY_QUOTES) for name in node.attributes["names"]]:
+                return node.attributes["docname"]
+    return None
+
+
+def _number_proofs_by_chapter() -> None:
+    import sphinx_proof.nodes
+
+    sphinx_proof.nodes.find_parent = _chapter_of
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _number_proofs_by_chapter()
     app.connect("env-updated", _normalise_inline_scripts, priority=900)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _bibliography_roles)

@@ -2,11 +2,15 @@
 
 Formats (those of the ``adaptlib oracle`` command):
 - correctness: CSV or Parquet, one column per state named in the header, one row per
-  instance, values 0/1 or true/false;
-- costs: CSV with columns ``state,cost`` (other columns, such as ``accuracy``, are allowed).
+  instance, values 0/1 or true/false; other columns (an instance id, a prompt, a router's
+  decisions) are named or left out by :func:`load_wide`;
+- costs: CSV with columns ``state,cost`` (other columns, such as ``accuracy``, are allowed), or
+  per-instance costs: columns of the correctness file named by a pattern such as
+  ``{state}|total_cost`` (RouterBench's), or a cost matrix file with one column per state.
 
 A CSV file is sniffed before it is read: binary data (NUL bytes, not UTF-8) and JSON are
-refused without reading the whole file.
+refused without reading the whole file, and a Python pickle is never loaded (loading one can
+run any code).
 
 Taught in chapters 02-03, 05 and 08-10 (their correct_path and costs_path).
 """
@@ -16,6 +20,8 @@ import codecs
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
@@ -33,7 +39,10 @@ _LAYOUT = {
     "correctness matrix": "a CSV or Parquet file with one column per state (the header names the "
     "states) and one row of 0/1 per instance",
     "costs": "a CSV file with columns state,cost and one row per state",
+    "cost matrix": "a CSV or Parquet file with one column of per-instance costs per state and one row per instance",
+    "long log": "a CSV or Parquet file with one row per instance and state: columns instance,state,correct[,cost]",
 }
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".pk")
 _TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")  # pandas' ParserError
 _TEXT_HINT = "a CSV (UTF-8, comma-separated) or Parquet file"
 
@@ -111,28 +120,254 @@ def load_user_inputs(
     """Read both files and match them by state name.
 
     Returns the matrix with its columns in cost order and the (cost-sorted) state space
-    without accuracies (the oracle measures them).
+    without accuracies (the oracle measures them). :func:`load_wide` reads more layouts.
     """
-    matrix, names = read_correctness(correct_path)
-    costs = read_costs(costs_path)
-    no_cost = [s for s in names if s not in costs.index]
-    if no_cost:
+    log = load_wide(correct_path, costs_path)
+    return log.matrix, log.space
+
+
+@dataclass(frozen=True, eq=False)
+class UserLog:
+    """A user's per-instance log, in the cost order of Eq. 2.
+
+    ``matrix[x, i]``: state i is right on instance x; ``space``: the states with their costs
+    (the mean over instances when costs are per instance; the order follows them);
+    ``instance_costs``: (n, N) per-instance costs, or None when each state has one cost;
+    ``ids``: the instance ids (row numbers from 1 when the file names none), under the column
+    name ``id_name``; ``routers``: for each router column, the state chosen on each instance
+    (a column index of ``matrix``).
+    """
+
+    matrix: np.ndarray
+    space: StateSpace
+    instance_costs: np.ndarray | None = None
+    ids: np.ndarray | None = None
+    id_name: str = "row"
+    routers: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def instance_ids(self) -> np.ndarray:
+        return np.arange(1, self.matrix.shape[0] + 1) if self.ids is None else self.ids
+
+
+def load_wide(
+    correct_path: str | PathLike,
+    costs_path: str | PathLike | None = None,
+    *,
+    id_column: str | None = None,
+    states: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    cost_pattern: str | None = None,
+    cost_matrix: str | PathLike | None = None,
+    routers: Sequence[str] = (),
+) -> UserLog:
+    """A wide correctness file (one 0/1 column per state) with its costs, as a :class:`UserLog`.
+
+    Columns that are not states: ``id_column`` (instance ids), ``ignore`` (left out), ``routers``
+    (a user's routing decisions: the state chosen per instance). The states are ``states``, or
+    with ``cost_pattern`` the columns S for which the pattern names a column (RouterBench:
+    ``{state}|total_cost``), or else every other column. Costs come from exactly one of
+    ``costs_path`` (``state,cost``), ``cost_pattern`` or ``cost_matrix`` (a file with one column
+    of per-instance costs per state, rows matched by ``id_column`` when given, else in order).
+    """
+    path = Path(correct_path)
+    frame = _read_table(path, "correctness matrix")
+    columns = list(frame.columns)
+    chosen = _wide_states(path, columns, id_column, states, ignore, cost_pattern, routers)
+    if len(chosen) < 2:
         raise ValueError(
-            f"state {no_cost[0]!r} is a column of {correct_path} but has no row in {costs_path}; "
-            f"add a row '{no_cost[0]},<cost>' to {costs_path} (or drop the column)"
+            f"{path}: only one state column ({', '.join(chosen) or 'none'}); the oracle needs at least two "
+            "states, one column each"
         )
-    columns = {s: i for i, s in enumerate(names)}
-    no_column = [s for s in costs.index if s not in columns]
-    if no_column:
+    if len(frame) == 0:
+        raise ValueError(f"{path}: the header names states but there are no rows; add one row per instance")
+    sources = [name for name, given in (("--costs", costs_path), ("--cost-pattern", cost_pattern),
+                                        ("--cost-matrix", cost_matrix)) if given is not None]
+    if len(sources) != 1:
         raise ValueError(
-            f"state {no_column[0]!r} has a cost in {costs_path} but no column in {correct_path}; "
-            f"add the column or remove the row from {costs_path}"
+            ("give the costs once: " + " and ".join(sources) + " both name them") if sources else
+            "no costs given: use --costs FILE (columns state,cost), --cost-pattern '{state}|total_cost' "
+            "(per-instance cost columns) or --cost-matrix FILE"
         )
-    space = StateSpace.from_arrays(names, costs.loc[names].to_numpy(float))
-    order = [columns[s] for s in space.names]
-    if order != list(range(len(names))):
+    costs = read_costs(costs_path) if costs_path is not None else None
+    truth = _truth_codes(frame if chosen == columns else frame[chosen])
+    bad = truth < 0
+    if bad.any():
+        row, col = np.unravel_index(np.argmax(bad), bad.shape)
+        name = chosen[col]
+        if costs is not None and name not in costs.index and states is None:
+            raise ValueError(
+                f"{path}: column {name!r} is not a 0/1 state column ({_describe_cell(frame[name].iat[row])} in row "
+                f"{row + 1}) and has no cost in {costs_path}; leave it out with --ignore {name} (or name it with "
+                "--id-column if it identifies instances, or list the states with --states)"
+            )
+        raise ValueError(
+            f"{path}, column {name!r}, row {row + 1}: {_describe_cell(frame[name].iat[row])}; "
+            "every cell must be 0/1 or true/false"
+        )
+    matrix = truth == 1
+    ids = _instance_ids(path, frame[id_column], id_column) if id_column is not None else None
+    if costs is not None:
+        no_cost = [s for s in chosen if s not in costs.index]
+        if no_cost:
+            raise ValueError(
+                f"state {no_cost[0]!r} is a column of {correct_path} but has no row in {costs_path}; "
+                f"add a row '{no_cost[0]},<cost>' to {costs_path} (or leave the column out with --ignore {no_cost[0]})"
+            )
+        no_column = [s for s in costs.index if s not in columns]
+        if no_column:
+            raise ValueError(
+                f"state {no_column[0]!r} has a cost in {costs_path} but no column in {correct_path}; "
+                f"add the column or remove the row from {costs_path}"
+            )
+        per_instance = None
+        state_costs = costs.loc[chosen].to_numpy(float)
+    else:
+        if cost_pattern is not None:
+            per_instance = _pattern_costs(path, frame, chosen, cost_pattern)
+        else:
+            per_instance = _matrix_costs(Path(cost_matrix), chosen, ids, id_column, len(frame))
+        state_costs = per_instance.mean(axis=0)
+        if not (per_instance > 0).any():
+            raise ValueError(f"{cost_matrix or path}: every per-instance cost is 0; give the real costs")
+        if (per_instance == per_instance[:1]).all():  # one cost per state after all
+            per_instance = None
+    decided = {name: _router_choices(path, frame[name], name, chosen) for name in routers}
+    return _in_cost_order(matrix, chosen, state_costs, per_instance, ids, id_column or "row", decided)
+
+
+def _wide_states(path, columns, id_column, states, ignore, cost_pattern, routers) -> list[str]:
+    """The state columns of a wide file, in file order, after checking every named column."""
+    named = [("--id-column", c) for c in ([id_column] if id_column is not None else [])]
+    named += [("--ignore", c) for c in ignore] + [("--router", c) for c in routers]
+    named += [("--states", c) for c in states or ()]
+    for option, column in named:
+        if column not in columns:
+            raise ValueError(f"{path}: no column {column!r} (named by {option}); columns: {_listing(columns)}")
+    if states is not None:
+        repeated = sorted({s for s in states if list(states).count(s) > 1})
+        if repeated:
+            raise ValueError(f"state(s) named twice in --states: {', '.join(repeated)}; name each state once")
+        clash = [s for s in states if s == id_column or s in routers]
+        if clash:
+            raise ValueError(f"{clash[0]!r} is named by --states and as the id or a router column; it cannot be both")
+        return [c for c in columns if c in set(states)]
+    left_out = set(ignore) | set(routers) | ({id_column} if id_column is not None else set())
+    candidates = [c for c in columns if c not in left_out]
+    if cost_pattern is None:
+        return candidates
+    _check_pattern(cost_pattern)
+    matched = [c for c in candidates if cost_pattern.format(state=c) in columns]
+    if not matched:
+        raise ValueError(
+            f"{path}: the cost pattern {cost_pattern!r} matches no column: no state S has a column named "
+            f"{cost_pattern.format(state='S')!r} (columns: {_listing(columns)}); give the pattern of the cost columns"
+        )
+    return matched
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        ok = pattern.count("{state}") == 1 and pattern.format(state="S") != "S"
+    except (KeyError, IndexError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"--cost-pattern {pattern!r} must hold {{state}} once, with text around it, and no other braces "
+            "(e.g. '{state}|total_cost')"
+        )
+
+
+def _pattern_costs(path: Path, frame: pd.DataFrame, chosen: list[str], pattern: str) -> np.ndarray:
+    """Per-instance costs from the columns the pattern names, (n, N) in ``chosen`` order."""
+    out = np.empty((len(frame), len(chosen)))
+    for j, state in enumerate(chosen):
+        column = pattern.format(state=state)
+        if column not in frame:
+            raise ValueError(f"{path}: state {state!r} has no cost column {column!r} (from --cost-pattern {pattern!r})")
+        out[:, j] = _cost_cells(path, column, frame[column])
+    return out
+
+
+def _matrix_costs(path: Path, chosen: list[str], ids, id_column: str | None, n_rows: int) -> np.ndarray:
+    """Per-instance costs from a cost matrix file, rows matched by id (or taken in order)."""
+    frame = _read_table(path, "cost matrix")
+    missing = [s for s in chosen if s not in frame]
+    if missing:
+        raise ValueError(f"{path}: no cost column for state {missing[0]!r}; columns: {_listing(frame.columns)}")
+    out = np.column_stack([_cost_cells(path, s, frame[s]) for s in chosen])
+    if ids is None:
+        if len(frame) != n_rows:
+            raise ValueError(
+                f"{path}: {len(frame):,} rows of costs for {n_rows:,} instances; give one row per instance, in "
+                "the order of the correctness file (or match them by id with --id-column)"
+            )
+        return out
+    if id_column not in frame:
+        raise ValueError(f"{path}: no column {id_column!r} (--id-column) to match its rows with the instances")
+    cost_ids = _instance_ids(path, frame[id_column], id_column)
+    position = pd.Index(cost_ids).get_indexer(ids)
+    if (position < 0).any():
+        raise ValueError(f"{path}: no row for instance {ids[np.argmax(position < 0)]!r} (column {id_column!r})")
+    return out[position]
+
+
+def _cost_cells(path: Path, column: str, values: pd.Series) -> np.ndarray:
+    numbers = pd.to_numeric(values.astype(str).str.strip().replace("", np.nan), errors="coerce").to_numpy(float)
+    bad = ~np.isfinite(numbers) | (numbers < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{path}, column {column!r}, row {row + 1}: cost {str(values.iloc[row]).strip()!r}; every cost must "
+            "be a finite number >= 0"
+        )
+    return numbers
+
+
+def _instance_ids(path: Path, values: pd.Series, column: str) -> np.ndarray:
+    ids = values.astype(str).str.strip().to_numpy(object)
+    empty = np.flatnonzero((ids == "") | values.isna().to_numpy())
+    if empty.size:
+        raise ValueError(f"{path}, column {column!r}, row {empty[0] + 1}: the instance id is empty; give every row an id")
+    repeated = pd.Index(ids).duplicated()
+    if repeated.any():
+        row = int(np.argmax(repeated))
+        first = int(np.flatnonzero(ids == ids[row])[0])
+        raise ValueError(
+            f"{path}, column {column!r}: instance id {ids[row]!r} in rows {first + 1} and {row + 1}; ids must be unique"
+        )
+    return ids
+
+
+def _router_choices(path: Path, values: pd.Series, column: str, chosen: list[str]) -> np.ndarray:
+    """A router column as positions in ``chosen``; a value that names no state is refused."""
+    names = values.astype(str).str.strip().to_numpy(object)
+    position = pd.Index(chosen).get_indexer(names)
+    if (position < 0).any():
+        row = int(np.argmax(position < 0))
+        raise ValueError(
+            f"{path}, column {column!r} (--router), row {row + 1}: {names[row]!r} is not a state (states: "
+            f"{_listing(chosen)}); the router column must name the state chosen for each instance"
+        )
+    return position
+
+
+def _in_cost_order(matrix, names, state_costs, per_instance, ids, id_name, routers) -> UserLog:
+    """Sort the states by cost (Eq. 2) and reorder every per-state array with them."""
+    space = StateSpace.from_arrays(names, state_costs)
+    column = {s: i for i, s in enumerate(names)}
+    order = np.array([column[s] for s in space.names])
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    if np.any(order != np.arange(order.size)):
         matrix = np.ascontiguousarray(matrix[:, order])
-    return matrix, space
+        per_instance = None if per_instance is None else np.ascontiguousarray(per_instance[:, order])
+    return UserLog(matrix, space, per_instance, ids, id_name, {k: rank[v] for k, v in routers.items()})
+
+
+def _listing(names, limit: int = 12) -> str:
+    names = [str(n) for n in names]
+    return ", ".join(names[:limit]) + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 def _read_table(path: Path, what: str) -> pd.DataFrame:
@@ -141,6 +376,7 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
         raise ValueError(f"{path}: no such file; give the path of the {what} file")
     if path.is_dir():
         raise ValueError(f"{path}: is a folder; give the path of the {what} file")
+    _refuse_pickle(path)
     is_parquet = path.suffix.lower() in (".parquet", ".pq")
     if not is_parquet:
         _refuse_non_csv(path, what)
@@ -157,14 +393,7 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise _unreadable(path, what, "the file is empty") from None
     except ValueError as err:  # pandas' ParserError, UnicodeDecodeError, ...
-        too_many = _TOO_MANY_FIELDS.search(str(err))
-        if too_many:
-            expected, line, seen = too_many.groups()
-            raise ValueError(
-                f"{path}, line {line}: {seen} fields, but the header has {expected} columns; give one "
-                "value per column on every line (look for a stray comma)"
-            ) from None
-        raise _unreadable(path, what, " ".join(str(err).split())) from None  # one line
+        raise csv_read_error(path, what, err) from None
     except ImportError:  # pandas reads Parquet through pyarrow, an optional dependency
         raise ValueError(
             f"{path}: reading a Parquet file needs pyarrow, which is not installed (or too old); "
@@ -189,6 +418,18 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     return frame
 
 
+def _refuse_pickle(path: Path) -> None:
+    """A pickle (by its suffix, or the PROTO opcode that starts protocols 2-5) is never loaded."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    if path.suffix.lower() in _PICKLE_SUFFIXES or (len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5):
+        raise ValueError(
+            f"{path}: is a Python pickle, which adaptlib does not load (unpickling can run any code); convert it "
+            f"where you trust it, e.g. pandas.read_pickle('{path.name}').to_parquet('{path.stem}.parquet'), "
+            "and give that file"
+        )
+
+
 def _refuse_non_csv(path: Path, what: str) -> None:
     """Refuse binary data and JSON from the first and last bytes, before reading the whole file."""
     with path.open("rb") as handle:
@@ -208,13 +449,26 @@ def _refuse_non_csv(path: Path, what: str) -> None:
         raise ValueError(f"{path}: looks like JSON; the {what} must be {_LAYOUT[what]}")
 
 
+def csv_read_error(path: Path, what: str, err: ValueError) -> ValueError:
+    """pandas' error on reading a CSV (a ParserError, a UnicodeDecodeError, ...) as one line: a row
+    with more fields than the header is named by its line and the likely stray comma."""
+    too_many = _TOO_MANY_FIELDS.search(str(err))
+    if too_many:
+        expected, line, seen = too_many.groups()
+        return ValueError(
+            f"{path}, line {line}: {seen} fields, but the header has {expected} columns; give one "
+            "value per column on every line (look for a stray comma)"
+        )
+    return _unreadable(path, what, " ".join(str(err).split()))
+
+
 def _unreadable(path: Path, what: str, detail: str, hint: str = "a CSV or Parquet file") -> ValueError:
     return ValueError(f"{path}: cannot read the {what} file ({detail}); give {hint}")
 
 
-def _bool_matrix(path: Path, frame: pd.DataFrame) -> np.ndarray:
-    """The cells as a C-ordered bool array; the first bad cell, in file order, is refused."""
-    truth = np.empty(frame.shape, dtype=np.int8)  # 1 true, 0 false, -1 anything else
+def _truth_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The cells as int8 codes: 1 true, 0 false, -1 anything else."""
+    truth = np.empty(frame.shape, dtype=np.int8)
     for j, (_, column) in enumerate(frame.items()):
         try:
             codes, uniques = pd.factorize(column)  # a handful of distinct values; NaN/NA get code -1
@@ -222,6 +476,12 @@ def _bool_matrix(path: Path, frame: pd.DataFrame) -> np.ndarray:
             truth[:, j] = -1
             continue
         truth[:, j] = np.array([_cell_truth(u) for u in uniques] + [-1], dtype=np.int8)[codes]
+    return truth
+
+
+def _bool_matrix(path: Path, frame: pd.DataFrame) -> np.ndarray:
+    """The cells as a C-ordered bool array; the first bad cell, in file order, is refused."""
+    truth = _truth_codes(frame)
     bad = truth < 0
     if bad.any():
         row, col = np.unravel_index(np.argmax(bad), bad.shape)

@@ -87,6 +87,18 @@ def exercises() -> dict[str, Exercise]:
     return dict(sorted(REGISTRY.items(), key=lambda kv: (kv[1].chapter, int(kv[0].rsplit("-", 1)[1]))))
 
 
+def _registered(label: str) -> Exercise:
+    """Exercise ``label``, importing only its chapter's answer module (a chapter's first check
+    does not pay for the imports of the nine others)."""
+    module = f"ch{label.split('-ch', 1)[-1].split('-')[0]}" if "-ch" in label else ""
+    if module in CHAPTER_MODULES and find_spec(f"{__name__}.{module}") is not None:
+        import_module(f"{__name__}.{module}")
+    if label not in REGISTRY:
+        known = exercises()
+        raise ValueError(f"no exercise {label!r}; the exercises are {', '.join(known)}")
+    return REGISTRY[label]
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What ``check`` says: right, close, wrong, or no answer yet, with a hint; never the answer."""
@@ -139,10 +151,7 @@ def _grade_numbers(item: Exercise, given: list[float], right: list[float]) -> st
 
 def check(label: str, answer: Any) -> Verdict:
     """Grade a student's ``answer`` to exercise ``label`` (e.g. ``check("ex-ch03-2", 0.62)``)."""
-    known = exercises()
-    if label not in known:
-        raise ValueError(f"no exercise {label!r}; the exercises are {', '.join(known)}")
-    item = known[label]
+    item = _registered(label)
     if not item.checks_itself:
         return Verdict(label, "missing", "this exercise asks for an argument: compare with the solution")
     if answer is None or answer is Ellipsis:

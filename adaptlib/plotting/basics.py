@@ -223,15 +223,20 @@ def plot_alpha_profiles(
     summary: pd.DataFrame | None = None,
     *,
     ax: Axes | None = None,
+    x: str = "index",
+    tick_labels: Mapping[int, str] | None = None,
 ) -> Figure:
     """Fig. 2: alpha_i against the state index i, one hue per family, with interval bars.
 
     ``profiles`` is the long frame of :func:`adaptlib.analysis.alpha_profiles.flatness_table` (columns
     ``family``, ``index``, ``alpha``, ``low``, ``high``). When ``summary`` (its second frame) is
     given, each family's least-squares line is drawn dashed over the states it was fitted on.
-    Families are shifted slightly along x so that their bars do not hide each other.
+    Families are shifted slightly along x so that their bars do not hide each other. ``x`` names
+    the column of the horizontal position (``"position"`` of
+    :func:`adaptlib.analysis.alpha_profiles.ordering_profiles`: one place per state across
+    orderings), ``tick_labels`` the text of each tick (state names; chapter 03's ImageNet figure).
     """
-    needed = {"family", "index", "alpha", "low", "high"}
+    needed = {"family", x, "alpha", "low", "high"}
     missing = needed - set(profiles.columns)
     if missing:
         raise ValueError(
@@ -245,11 +250,11 @@ def plot_alpha_profiles(
     markers = [MARKERS[i % len(MARKERS)] for i in range(len(families))]
     for color, marker, offset, family in zip(palette, markers, offsets, families):
         rows = profiles[profiles["family"] == family]
-        x = rows["index"].to_numpy(float) + offset
+        xs_state = rows[x].to_numpy(float)
         y = rows["alpha"].to_numpy(float)
         err = np.vstack([y - rows["low"].to_numpy(float), rows["high"].to_numpy(float) - y])
         ax.errorbar(
-            x,
+            xs_state + offset,
             y,
             yerr=np.where(np.isfinite(err), err, 0.0),
             fmt=f"{marker}-",
@@ -265,13 +270,17 @@ def plot_alpha_profiles(
             and np.isfinite(summary.loc[family, "slope"])
         ):
             defined = np.isfinite(y)
-            xs = rows["index"].to_numpy(float)[defined]
+            xs = xs_state[defined]
             line = y[defined].mean() + summary.loc[family, "slope"] * (xs - xs.mean())
             ax.plot(xs + offset, line, "--", color=color, linewidth=1.0, alpha=0.8)
-    ax.set_xlabel("state index $i$ (cost order)")
     ax.set_ylabel(r"$\alpha_i$")
     ax.set_ylim(-0.02, 1.02)
-    ticks = np.unique(profiles["index"].to_numpy(int))
+    ticks = np.unique(profiles[x].to_numpy(int))
     ax.set_xticks(ticks)
+    if tick_labels is None:
+        ax.set_xlabel("state index $i$ (cost order)")
+    else:
+        ax.set_xticklabels([tick_labels[int(t)] for t in ticks])
+        ax.set_xlabel("state (cost order)")
     ax.legend(fontsize=TEXT_SIZE, loc="best")
     return finish(fig)

@@ -73,8 +73,11 @@ def test_the_student_pdf_has_the_exercises_and_no_solution(book_pdf: Path, stude
     assert page_count(student_pdf) < page_count(book_pdf)
 
 
-def test_the_checks_catch_a_missing_chapter_and_an_unresolved_reference():
-    problems = pdf_problems("1 The Oracle Agent ... see ?? ... Table 1", ["The Oracle Agent", "Beyond the oracle"])
+def test_the_checks_catch_a_missing_chapter_an_unresolved_reference_and_an_unnumbered_theorem():
+    problems = pdf_problems("1 The Oracle Agent ... see ?? ... Table 1 ... Theorem (Eq. 5) The Oracle",
+                            ["The Oracle Agent", "Beyond the oracle"])
     assert "chapter title missing: 'Beyond the oracle'" in problems
     assert "Table 2 missing" in problems
     assert any(p.startswith("unresolved reference") for p in problems)
+    assert any(p.startswith("unnumbered theorem: Theorem (Eq. 5)") for p in problems)
+    assert not pdf_problems("Table 1 Table 2 Theorem 9.1 (Eq. 5) and Proposition 5.1 (The point)", [])

@@ -35,6 +35,7 @@ from adaptlib.book.paths import REPO_ROOT
 SOURCES = ("pyproject.toml", "README.md", "adaptlib", "data")
 IN_WHEEL = (
     "adaptlib/cli.py",
+    "adaptlib/book/templates/user_report.ipynb",  # the template of `adaptlib report`
     "adaptlib/datasets/data/families.csv",
     "adaptlib/datasets/data/predictions/width/correct.csv",
     "adaptlib/datasets/data/predictions/width/predictions.csv",
@@ -260,13 +261,15 @@ def test_without_the_extras_the_commands_name_the_extra_to_install(installed, ex
         results["parquet"] = call("oracle", {str(example["parquet"])!r}, "--costs", {str(example["costs"])!r})
         for name in ("run", "student"):
             results[name] = call(name)
+        results["report"] = call("report", {str(example["csv"])!r}, "--costs", {str(example["costs"])!r},
+                                 "-o", {str(installed.work / "report")!r})
         print(json.dumps(results))
     """)).stdout
     results = json.loads(out)
     assert results["help"]["code"] == 0 and "check-site" in results["help"]["out"]
     assert results["imported"] == []
     assert results["csv"]["code"] == 0 and "Exact Oracle Agent" in results["csv"]["out"]
-    for name, extra in (("parquet", "parquet"), ("run", "book"), ("student", "book")):
+    for name, extra in (("parquet", "parquet"), ("run", "book"), ("student", "book"), ("report", "book")):
         result = results[name]
         assert result["code"] == 2, result
         assert len(result["err"].splitlines()) == 1, result["err"]

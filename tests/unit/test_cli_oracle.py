@@ -15,23 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from oracle_cli import oracle, oracle_json
 
 from adaptlib import eq8_constant_alpha, eq9_conservative, exact_oracle, load_user_inputs
-from adaptlib.cli import main
 from adaptlib.report import oracle_summary
-
-
-def oracle(capsys, *args: str | Path) -> tuple[int, str, str]:
-    """``adaptlib oracle ARGS`` in process: (exit status, stdout, stderr)."""
-    code = main(["oracle", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def oracle_json(capsys, *args: str | Path) -> dict:
-    code, out, err = oracle(capsys, *args, "--format", "json")
-    assert code == 0 and err == "", err
-    return json.loads(out)
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -68,7 +55,7 @@ ISSUE_KEYS = {
 }
 # Keys the command prints beyond the issue's list; pinned here so that any other change shows.
 EXTRA_KEYS = {
-    "": {"instances"},
+    "": {"instances", "notes"},
     "oracle": {"unsolved", "none_correct", "cost_model"},
     "conservative": {"states_used"},
 }

@@ -95,6 +95,7 @@ def test_every_package_the_code_imports_is_declared():
     texts = [*project["dependencies"], *(t for extra in project["optional-dependencies"].values() for t in extra)]
     declared = {canonicalize_name(write_environment.Requirement(t).name) for t in texts}
     providers = packages_distributions()
+    local = {"adaptlib", *(p.stem for p in (REPO_ROOT / "tests").glob("*.py"))}  # conftest, strategies, ...
     undeclared = {}
     for path in sorted([*(REPO_ROOT / "adaptlib").rglob("*.py"), *(REPO_ROOT / "tools").glob("*.py"),
                         *(REPO_ROOT / "tests").rglob("*.py")]):
@@ -103,7 +104,7 @@ def test_every_package_the_code_imports_is_declared():
                 [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
             for name in names:
                 top = name.split(".")[0]
-                if top in sys.stdlib_module_names or top in ("adaptlib", "conftest", "strategies"):
+                if top in sys.stdlib_module_names or top in local:
                     continue
                 distributions = {canonicalize_name(d) for d in providers.get(top, [top])}
                 if not distributions & declared:

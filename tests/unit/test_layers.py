@@ -86,6 +86,21 @@ def test_importing_the_core_loads_numpy_and_nothing_else():
     assert not outside and "adaptlib.datasets" not in loaded, f"import adaptlib.core loaded {outside}"
 
 
+@pytest.mark.slow
+@pytest.mark.integration
+def test_the_package_and_a_chapters_helpers_load_no_heavy_library_until_used():
+    """``import adaptlib`` and what every chapter's first cell imports (glue, show, params, the
+    plot style) load no scikit-learn, seaborn, SciPy or Sphinx: a chapter pays for them only
+    when it trains a model, draws with seaborn or builds a site (issue "Fast to rerun")."""
+    probe = ("import sys, adaptlib, adaptlib.chapter.glue, adaptlib.chapter.show, adaptlib.chapter.params, "
+             "adaptlib.plotting.style, adaptlib.exercises\n"
+             "print('\\n'.join(sorted(sys.modules)))")
+    loaded = {m.split(".")[0] for m in subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                                      check=True).stdout.split()}
+    heavy = sorted(loaded & {"sklearn", "seaborn", "scipy", "sphinx", "docutils", "myst_nb", "sympy"})
+    assert not heavy, f"loaded at import: {heavy}"
+
+
 def test_every_module_below_the_book_says_which_chapter_teaches_it():
     import ast
 

@@ -38,6 +38,7 @@ from adaptlib.analysis.agents import (
     fit_state_thresholds,
     learned_router,
     margin_effect,
+    real_family_agents,
     route_by_level,
     router_features,
     router_paid,
@@ -292,7 +293,7 @@ def test_router_features() -> None:
     top = np.array([[0.9, 0.5], [0.3, 0.2], [0.6, 0.1]])
     predicted = np.array([[3, 3], [1, 3], [3, 1]])
     pixels = np.arange(6.0).reshape(3, 2)
-    assert router_features("state1", top, predicted).tolist() == [[0.9, 0, 1], [0.3, 1, 0], [0.6, 0, 1]]
+    assert router_features("state1", top, predicted).toarray().tolist() == [[0.9, 0, 1], [0.3, 1, 0], [0.6, 0, 1]]
     assert router_features("pixels+state1", top, predicted, pixels).shape == (3, 5)
     with pytest.raises(ValueError, match="pixels"):
         router_features("pixels", top, predicted)
@@ -592,3 +593,28 @@ def test_alpha_models_by_family_and_their_verdicts() -> None:
         family = fitted[fitted.family == row.family]
         assert abs(row.cost_error_pct) == pytest.approx(family.cost_error_pct.abs().min())
     assert verdicts["inconsistent"] == int((~fitted.consistent.astype(bool)).sum())
+
+
+def test_the_tuned_cascade_crosses_a_tie_in_cost_for_free() -> None:
+    correct, costs, top, _, _ = _synthetic_family(11, n=80)
+    tied = np.array([costs[0], costs[0], *costs[2:]], dtype=float)  # S_1 and S_2 cost the same
+    agent = tuned_cascade(top, correct, tied, cost_model="routing", n_prices=9)
+    assert np.isfinite(agent.grid).all() and agent.grid[0] == 0 and agent.grid[-1] == pytest.approx(
+        2.0 / np.diff(tied)[np.diff(tied) > 0].min())
+    curve = cross_validated_curve(agent, correct, n_folds=3)
+    assert curve.accuracy.between(0, 1).all() and len(curve) == 9
+    with pytest.raises(ValueError, match="rise at least once"):
+        tuned_cascade(top, correct, np.full(len(costs), 2.0), cost_model="routing")
+
+
+def test_describe_writes_small_costs_with_significant_digits() -> None:
+    correct, _, *_ = _synthetic_family(6, n=60)
+    setup = chapter_families(_User(correct, [0.00012, 0.0009, 0.0031, 0.017]))
+    assert setup.describe() == "mine: 60 instances, 4 states, costs 0.00012 to 0.017 cost units"
+    setup = chapter_families(_User(correct, [4.089, 4.6, 17.564, 297.0]))
+    assert setup.describe() == "mine: 60 instances, 4 states, costs 4.09 to 297 cost units"
+
+
+def test_real_family_agents_refuse_a_digits_family() -> None:
+    with pytest.raises(ValueError, match="accepted names are imagenet"):
+        real_family_agents("width")

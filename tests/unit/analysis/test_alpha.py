@@ -19,8 +19,11 @@ from adaptlib.analysis.alpha_profiles import (
     flatness,
     flatness_table,
     independent_alpha,
+    ordering_profiles,
     pareto_oracle,
+    reversed_ties,
     summarise_profile,
+    tie_effects,
 )
 from adaptlib.analysis.oracle_agent import adaptation_labels, two_state_table
 
@@ -304,3 +307,55 @@ def test_pareto_oracle_keeps_the_efficient_states_only():
     columns = [names.index(n) for n in kept]
     direct = exact_oracle(matrix[:, columns], result.space.costs, kept)
     assert np.isclose(result.cost, direct.cost) and np.isclose(result.accuracy, direct.accuracy)
+
+
+def _tied_family(seed: int = 3, n: int = 400):
+    """Four states like ImageNet's: a and b cost the same, b is less accurate (breaks Eq. 3)."""
+    rng = np.random.default_rng(seed)
+    skill = rng.random(n)
+    correct = np.column_stack([skill > 0.3, (skill > 0.45) | (rng.random(n) < 0.15),
+                               skill > 0.25, (skill > 0.2) | (rng.random(n) < 0.1)])
+    return correct, [4.0, 4.0, 4.6, 17.5], ["a", "b", "c", "d"]
+
+
+def test_reversed_ties_reverse_only_groups_of_equal_cost():
+    space = StateSpace.from_arrays(list("pqrst"), [1, 2, 2, 2, 5], [0.5, 0.6, 0.7, 0.65, 0.9])
+    assert list(space.names) == list("pqrst") and reversed_ties(space) == ["p", "s", "r", "q", "t"]
+    assert reversed_ties(StateSpace.from_arrays(list("ab"), [1, 2], [0.5, 0.6])) == ["a", "b"]
+
+
+def test_ordering_profiles_measure_a_tie_both_ways_and_the_pareto_front():
+    correct, costs, names = _tied_family()
+    profiles, summary = ordering_profiles(correct, costs, names, n_boot=100, seed=1)
+    assert list(summary.index) == ["cost order", "ties reversed", "Pareto front"]
+    alpha = profiles.set_index(["family", "state"])["alpha"]
+    assert list(alpha["cost order"].index) == ["b", "c", "d"]
+    assert list(alpha["ties reversed"].index) == ["a", "c", "d"]
+    assert list(alpha["Pareto front"].index) == ["c", "d"]  # b, less accurate than a at its cost, dropped
+    # States outside the tie keep their cheaper states, hence their alpha_i; the tied pair's move.
+    np.testing.assert_allclose(alpha["cost order"][["c", "d"]], alpha["ties reversed"][["c", "d"]])
+    wrong = ~correct
+    assert alpha["cost order"]["b"] == pytest.approx((wrong[:, 0] & wrong[:, 1]).sum() / wrong[:, 1].sum())
+    assert alpha["ties reversed"]["a"] == pytest.approx((wrong[:, 0] & wrong[:, 1]).sum() / wrong[:, 0].sum())
+    # One state, one place across orderings.
+    assert profiles.groupby("state")["position"].nunique().eq(1).all()
+    assert dict(zip(profiles.state, profiles.position)) == {"a": 1, "b": 2, "c": 3, "d": 4}
+
+
+def test_ordering_profiles_of_a_clean_family_is_its_cost_order_only():
+    rng = np.random.default_rng(0)
+    skill = rng.random(300)
+    correct = np.column_stack([skill > 0.5, skill > 0.3, skill > 0.1])
+    profiles, summary = ordering_profiles(correct, [1, 2, 3], ["x", "y", "z"], n_boot=50)
+    assert list(summary.index) == ["cost order"] and profiles.family.eq("cost order").all()
+
+
+def test_tie_effects_leave_the_oracle_alone_and_eq7_exact():
+    correct, costs, names = _tied_family()
+    effects = tie_effects(correct, costs, names)
+    assert list(effects.reversed_oracle.space.names) == ["b", "a", "c", "d"]
+    assert effects.oracle.cost == pytest.approx(effects.reversed_oracle.cost)
+    assert effects.oracle.accuracy == pytest.approx(effects.reversed_oracle.accuracy)
+    assert effects.eq7.cost == pytest.approx(effects.oracle.cost)
+    assert effects.eq7.accuracy == pytest.approx(effects.oracle.accuracy)
+    assert effects.errors.tolist() == (~correct).sum(axis=0).tolist()

@@ -120,7 +120,7 @@ def test_accuracy_source_and_pool_choose_the_data() -> None:
     assert zero_shot.loc["llama2", "A_N_pct"] == pytest.approx(85.3)
     assert ten_shot.loc["llama2", "A_N_pct"] == pytest.approx(87.33)
     assert ten_shot.loc["llama2", "accuracy_source"] == "leaderboard-10shot"
-    assert T.reproduce_table1().loc["llama2", "accuracy_source"] == T.BOOK_ACCURACY_SOURCE["llama2"]
+    assert T.reproduce_table1().loc["llama2", "accuracy_source"] == "llama2-paper-0shot"
     torchvision = T.reproduce_table1(pool={"imagenet": "torchvision"})
     assert torchvision.loc["imagenet", "R_N"] == pytest.approx(public.load_envelope("imagenet", "torchvision").costs[-1])
     assert torchvision.loc["imagenet", "pool"] == "torchvision"
@@ -314,3 +314,25 @@ def test_data_behind_and_check_and_line_views() -> None:
     assert list(lines.index) == [T.ROW_LABEL[k] for k in public.FAMILIES]
     np.testing.assert_allclose(lines["off (%)"], 100 * line["relative"])
     np.testing.assert_allclose(lines["on the line"], line["R_oracle_amin_line"])
+
+
+def test_the_vit_slip_is_delta_a_not_alpha_min() -> None:
+    """The printed R_oracle(alpha_min) of ViT fits alpha_min = 0.52, not the alpha of Delta A."""
+    slip = T.optimistic_slip("vit")
+    assert slip["alpha_from_dA"] == pytest.approx(1 - 5.66 / (100 - 88.60))
+    assert slip["alpha_from_dA_low"] < slip["alpha_from_dA"] < slip["alpha_from_dA_high"]
+    assert slip["gap_alpha_min"] < slip["gap_dA"] / 10
+    assert slip["A_oracle_from_alpha_min_pct"] == pytest.approx(100 - 0.52 * (100 - 88.60))
+    # A row whose cost was computed with the alpha of its Delta A flips the verdict.
+    printed = public.paper_table1()
+    row = printed.index[printed["key"] == "vit"][0]
+    line = T.eq8_line_check(printed).loc["vit"]
+    r0, r1 = line["R0_public"], line["R_oracle_a1"]
+    printed.loc[row, "R_oracle_amin"] = round(r0 + slip["alpha_from_dA"] * (r1 - r0), 2)
+    flipped = T.optimistic_slip("vit", printed)
+    assert flipped["gap_dA"] < flipped["gap_alpha_min"]
+
+
+def test_slip_evidence_names_every_alpha() -> None:
+    text = T.slip_evidence(T.optimistic_slip("vit"))
+    assert text.count("[") == 3 and "α of ΔA 0.5035" in text

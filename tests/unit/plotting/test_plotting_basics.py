@@ -110,6 +110,21 @@ def test_alpha_profiles_one_series_per_family():
         plot_alpha_profiles(profiles.drop(columns="low"))
 
 
+def test_alpha_profiles_of_orderings_put_each_state_at_one_place():
+    from adaptlib.analysis.alpha_profiles import ordering_profiles
+
+    rng = np.random.default_rng(2)
+    matrix = rng.random((300, 4)) < [0.7, 0.6, 0.75, 0.8]  # the first two tie in cost
+    profiles, _ = ordering_profiles(matrix, [4, 4, 5, 9], list("abcd"), n_boot=50)
+    fig = plot_alpha_profiles(profiles, x="position", tick_labels=dict(enumerate("abcd", 1)))
+    ax = fig.axes[0]
+    assert len(ax.containers) == 3  # cost order, ties reversed, Pareto front
+    assert [t.get_text() for t in ax.get_xticklabels()] == list("abcd")
+    assert ax.get_xlabel() == "state (cost order)"
+    with pytest.raises(ValueError, match="lacks column"):
+        plot_alpha_profiles(profiles.drop(columns="position"), x="position")
+
+
 @pytest.mark.parametrize(
     "mode, expected", [("all", list("abcde")), ("marked", ["c", "d"]), ("none", [])]
 )

@@ -1,0 +1,127 @@
+"""The exact oracle from counts: what a log too large for memory reduces to, chunk by chunk.
+
+Eq. 5-6 need four numbers per data set, never one per instance: how many instances have their
+first correct state at i (the histogram of Eq. 4's labels), how many no state gets right, how
+many each state gets right (A_i), and how many there are. Counts of disjoint chunks add, so a
+log read in chunks, or in partitions on a cluster, gives exactly the oracle of the whole
+matrix (:func:`adaptlib.core.oracle.exact_oracle`), floats included.
+
+Taught in chapter 02 (the oracle); used by ``adaptlib oracle --engine chunked|dask``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from adaptlib.core.oracle import OracleResult, _check_choice, oracle_result
+from adaptlib.core.prices import COST_MODELS, NONE_CORRECT_RULES, CostModel, NoneCorrect
+from adaptlib.core.states import StateSpace
+
+
+@dataclass(frozen=True, eq=False)
+class OracleCounts:
+    """The oracle's sufficient statistics over some instances, states in cost order (Eq. 2).
+
+    ``histogram[i]``: instances whose first correct state is i (Eq. 4); ``n_none``: instances no
+    state gets right; ``n_correct[i]``: instances state i gets right; ``n``: all instances.
+    """
+
+    histogram: np.ndarray
+    n_none: int
+    n_correct: np.ndarray
+    n: int
+
+    @classmethod
+    def zero(cls, n_states: int) -> "OracleCounts":
+        """The counts of no instance: the identity of ``+``."""
+        return cls(np.zeros(n_states, dtype=np.int64), 0, np.zeros(n_states, dtype=np.int64), 0)
+
+    @property
+    def n_states(self) -> int:
+        return int(self.histogram.shape[0])
+
+    def __add__(self, other: "OracleCounts") -> "OracleCounts":
+        """The counts of two disjoint sets of instances (integer sums: exact)."""
+        if not isinstance(other, OracleCounts):
+            return NotImplemented
+        if other.n_states != self.n_states:
+            raise ValueError(
+                f"cannot merge counts over {self.n_states} states with counts over {other.n_states}; "
+                "every chunk must hold the same states"
+            )
+        return OracleCounts(
+            self.histogram + other.histogram, self.n_none + other.n_none,
+            self.n_correct + other.n_correct, self.n + other.n,
+        )
+
+
+def count(matrix: np.ndarray) -> OracleCounts:
+    """The counts of a boolean matrix (instances x states) whose columns are in cost order."""
+    return _sweep(matrix, None)
+
+
+def count_with_labels(matrix: np.ndarray) -> tuple[OracleCounts, np.ndarray]:
+    """The counts and the labels of Eq. 4 (as :func:`first_correct`: -1 where no state is right)."""
+    labels = np.full(np.shape(matrix)[0], -1, dtype=np.intp)
+    return _sweep(matrix, labels), labels
+
+
+def _sweep(matrix: np.ndarray, labels: np.ndarray | None) -> OracleCounts:
+    """One pass over the states in cost order, keeping the instances no state so far gets right.
+
+    Column by column (a Fortran-ordered matrix is read in place; a C-ordered one is copied once):
+    each step touches one column and one mask of the instances, whatever the number of states.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.dtype != bool:
+        raise ValueError(f"counts need a 2-D boolean matrix (instances x states); got {matrix.dtype} {matrix.shape}")
+    matrix = np.asfortranarray(matrix)
+    n, n_states = matrix.shape
+    histogram = np.zeros(n_states, dtype=np.int64)
+    n_correct = np.zeros(n_states, dtype=np.int64)
+    unsolved = np.ones(n, dtype=bool)  # no state before this one is right
+    first = np.empty(n, dtype=bool)  # this state is the first right one
+    for i in range(n_states):
+        column = matrix[:, i]
+        n_correct[i] = np.count_nonzero(column)
+        np.logical_and(unsolved, column, out=first)
+        histogram[i] = np.count_nonzero(first)
+        np.logical_xor(unsolved, first, out=unsolved)
+        if labels is not None:
+            np.copyto(labels, i, where=first)
+    return OracleCounts(histogram, int(np.count_nonzero(unsolved)), n_correct, int(n))
+
+
+def merge(parts: Iterable[OracleCounts]) -> OracleCounts:
+    """The sum of the counts of disjoint chunks (at least one)."""
+    parts = iter(parts)
+    try:
+        total = next(parts)
+    except StopIteration:
+        raise ValueError("no counts to merge; give the counts of at least one chunk") from None
+    for part in parts:
+        total = total + part
+    return total
+
+
+def oracle_from_counts(
+    counts: OracleCounts,
+    space: StateSpace,
+    *,
+    none_correct: NoneCorrect = "cheapest",
+    cost_model: CostModel = "routing",
+) -> OracleResult:
+    """The Oracle Agent (Eq. 4-6) from counts; equal to ``exact_oracle`` on the same instances.
+
+    ``space`` holds the states in cost order, as the counts do. The result keeps no labels.
+    """
+    _check_choice("none_correct", none_correct, NONE_CORRECT_RULES)
+    _check_choice("cost_model", cost_model, COST_MODELS)
+    if counts.n_states != len(space):
+        raise ValueError(f"counts over {counts.n_states} states for a space of {len(space)} states; give one per state")
+    if counts.n == 0:
+        raise ValueError("the correctness matrix has no rows; give at least one instance")
+    return oracle_result(space, None, counts.histogram, counts.n_none, counts.n_correct,
+                         none_correct=none_correct, cost_model=cost_model)
