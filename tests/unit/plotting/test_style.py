@@ -44,3 +44,17 @@ def test_an_empty_panel_is_refused():
         ax.plot([1, 2])
     with pytest.raises(ValueError, match=r"1 empty panel\(s\) \(axes \[3\]\)"):
         finish(fig)
+
+
+def test_small_tick_labels_are_refused_without_drawing_the_figure():
+    """Tick labels have no text until drawn; their size comes from the tick parameters."""
+    use_book_style()
+    fig, ax = new_figure()
+    ax.plot([1, 2])
+    ax.tick_params(axis="y", labelsize=5)
+    with pytest.raises(ValueError, match="figure text"):
+        finish(fig)
+    fig, ax = new_figure()
+    ax.plot([1, 2])
+    ax.tick_params(axis="y", labelsize=5, labelleft=False)  # hidden labels do not count
+    assert finish(fig) is fig
