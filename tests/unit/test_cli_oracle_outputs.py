@@ -208,3 +208,15 @@ def test_the_command_does_not_import_matplotlib_unless_asked(files, tmp_path):
 def test_options_that_do_not_fit_are_refused(files, capsys, options, message):
     code, out, err = oracle(capsys, *base(files, *options))
     assert code == 2 and out == "" and err.splitlines() == [f"adaptlib: error: {message}"]
+
+
+def test_the_vertex_table_lists_each_budget_once(tmp_path, capsys):
+    """The frontier and the mix both start at R_1; rounding (0.00024 vs 0.00024000000000000003)
+    must not print that budget twice."""
+    (tmp_path / "c.csv").write_text("strong,weak\n1,1\n0,0\n1,0\n1,1\n1,0\n")
+    (tmp_path / "k.csv").write_text("state,cost\nweak,0.00024\nstrong,0.0031\n")
+    code, out, err = oracle(capsys, tmp_path / "c.csv", "--costs", tmp_path / "k.csv", "--frontier")
+    assert code == 0, err
+    rows = out.split("mixed states\n", 1)[1].strip().splitlines()
+    budgets = [row.split()[0] for row in rows if row.strip()]
+    assert len(budgets) == len(set(budgets)) == 3, rows
