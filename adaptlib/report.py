@@ -21,14 +21,13 @@ import numpy as np
 from adaptlib.core.bounds import gains
 from adaptlib.core.frontier import budget_frontier, gain_share, gain_share_at, mixing_baseline, operating_envelope
 from adaptlib.core.oracle import COST_MODELS, NONE_CORRECT_RULES, OracleResult, exact_oracle
-from adaptlib.core.prices import paid_costs
+from adaptlib.core.prices import paid_costs, paid_matrix
 from adaptlib.core.routing import (
     bootstrap_mean_intervals,
     closed_form,
     frontier_costs,
     gap_recovered,
     instance_oracle,
-    paid_matrix,
     router_point,
 )
 from adaptlib.datasets.user import UserLog, load_wide

@@ -11,6 +11,7 @@ from adaptlib.core.prices import (
     NONE_CORRECT_RULES,
     paid_costs,
     unsolved_cost,
+    unsolved_shift,
 )
 
 
@@ -164,7 +165,7 @@ def oracle_identities(
 
     exact = exact_oracle(correct, costs, names, none_correct=none_correct, cost_model=cost_model)
     c = paid_costs(exact.space.costs, cost_model)
-    correction = (unsolved_cost(c, none_correct) - c[0]) * exact.p_e[-1]
+    correction = unsolved_shift(c, none_correct, exact.p_e[-1])
     five = eq5_oracle(c, exact.p_e)
     seven = eq7_oracle(c, exact.space.accuracies, exact.alpha)
     return pd.DataFrame(

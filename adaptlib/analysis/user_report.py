@@ -17,6 +17,7 @@ from adaptlib.core.bootstrap import bootstrap_oracle
 from adaptlib.core.frontier import Curve, area, budget_frontier, mixing_baseline
 from adaptlib.core.oracle import OracleResult
 from adaptlib.core.prices import paid_costs
+from adaptlib.core.routing import frontier_costs
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,11 +80,12 @@ def frontier_comparison(correct: np.ndarray, result: OracleResult) -> FrontierCo
     exact oracle's.
 
     Under ``cost_model="cascade"`` an instance sent to state i pays R_1 + ... + R_i on the
-    frontier, while a single state run alone pays its own R_i. The frontier charges an instance
-    no state gets right the cheapest option, the paper's rule.
+    frontier, while a single state run alone pays its own R_i. An instance no state gets right
+    costs what ``result.none_correct`` says, so the frontier ends at the exact oracle.
     """
     space = result.space
-    frontier = budget_frontier(correct, paid_costs(space.costs, result.cost_model))
+    paid = np.broadcast_to(paid_costs(space.costs, result.cost_model), correct.shape)
+    frontier = budget_frontier(correct, frontier_costs(correct, paid, result.none_correct))
     hull = mixing_baseline(space)
     budgets = np.append(space.costs[1:], result.cost)  # at R_1 both are A_1: every instance on S_1
     labels = [f"R of {name}" for name in space.names[1:]] + ["R_oracle"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from adaptlib.core.oracle import OracleResult, _check_choice, oracle_result
+from adaptlib.core.oracle import OracleResult, _check_choice, oracle_pass, oracle_result
 from adaptlib.core.prices import COST_MODELS, NONE_CORRECT_RULES, CostModel, NoneCorrect
 from adaptlib.core.states import StateSpace
 
@@ -59,39 +59,17 @@ class OracleCounts:
 
 def count(matrix: np.ndarray) -> OracleCounts:
     """The counts of a boolean matrix (instances x states) whose columns are in cost order."""
-    return _sweep(matrix, None)
+    return count_with_labels(matrix)[0]
 
 
 def count_with_labels(matrix: np.ndarray) -> tuple[OracleCounts, np.ndarray]:
-    """The counts and the labels of Eq. 4 (as :func:`first_correct`: -1 where no state is right)."""
-    labels = np.full(np.shape(matrix)[0], -1, dtype=np.intp)
-    return _sweep(matrix, labels), labels
-
-
-def _sweep(matrix: np.ndarray, labels: np.ndarray | None) -> OracleCounts:
-    """One pass over the states in cost order, keeping the instances no state so far gets right.
-
-    Column by column (a Fortran-ordered matrix is read in place; a C-ordered one is copied once):
-    each step touches one column and one mask of the instances, whatever the number of states.
-    """
+    """The counts and the labels of Eq. 4 (as :func:`first_correct`: -1 where no state is right),
+    from :func:`adaptlib.core.oracle.oracle_pass`, in either memory order."""
     matrix = np.asarray(matrix)
     if matrix.ndim != 2 or matrix.dtype != bool:
         raise ValueError(f"counts need a 2-D boolean matrix (instances x states); got {matrix.dtype} {matrix.shape}")
-    matrix = np.asfortranarray(matrix)
-    n, n_states = matrix.shape
-    histogram = np.zeros(n_states, dtype=np.int64)
-    n_correct = np.zeros(n_states, dtype=np.int64)
-    unsolved = np.ones(n, dtype=bool)  # no state before this one is right
-    first = np.empty(n, dtype=bool)  # this state is the first right one
-    for i in range(n_states):
-        column = matrix[:, i]
-        n_correct[i] = np.count_nonzero(column)
-        np.logical_and(unsolved, column, out=first)
-        histogram[i] = np.count_nonzero(first)
-        np.logical_xor(unsolved, first, out=unsolved)
-        if labels is not None:
-            np.copyto(labels, i, where=first)
-    return OracleCounts(histogram, int(np.count_nonzero(unsolved)), n_correct, int(n))
+    labels, histogram, n_none, n_correct = oracle_pass(matrix)
+    return OracleCounts(histogram, n_none, n_correct, int(matrix.shape[0])), labels
 
 
 def merge(parts: Iterable[OracleCounts]) -> OracleCounts:

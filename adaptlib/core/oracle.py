@@ -96,8 +96,11 @@ def oracle_pass(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.nda
     and how many each state gets right. The matrix is swept block by block, each block read
     again while it is in cache; the counts of correct instances add whole rows at once, as
     byte lanes of one machine word per row (chapter 02's oracle in 10^7 x 16 in about 1.2x the
-    time of one ``any(axis=1)``; benchmarks/bench_core.py).
+    time of one ``any(axis=1)``; benchmarks/bench_core.py). A matrix stored one state a column
+    (Fortran order, as the chunked engine reads a log) is swept state by state instead.
     """
+    if matrix.flags.f_contiguous and not matrix.flags.c_contiguous:
+        return _column_sweep(matrix)
     n, n_states = matrix.shape
     labels = np.empty(n, dtype=np.intp)
     histogram = np.zeros(n_states, dtype=np.int64)
@@ -115,6 +118,25 @@ def oracle_pass(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.nda
         n_correct += _column_counts(block, word)
     histogram[0] -= n_none
     return labels, histogram, n_none, n_correct
+
+
+def _column_sweep(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """:func:`oracle_pass` over a matrix stored one state a column: one pass over the states in
+    cost order, keeping the instances that no state so far gets right."""
+    n, n_states = matrix.shape
+    labels = np.full(n, -1, dtype=np.intp)
+    histogram = np.zeros(n_states, dtype=np.int64)
+    n_correct = np.zeros(n_states, dtype=np.int64)
+    unsolved = np.ones(n, dtype=bool)  # no state before this one is right
+    first = np.empty(n, dtype=bool)  # this state is the first right one
+    for i in range(n_states):
+        column = matrix[:, i]
+        n_correct[i] = np.count_nonzero(column)
+        np.logical_and(unsolved, column, out=first)
+        histogram[i] = np.count_nonzero(first)
+        np.logical_xor(unsolved, first, out=unsolved)
+        np.copyto(labels, i, where=first)
+    return labels, histogram, int(np.count_nonzero(unsolved)), n_correct
 
 
 def _column_counts(block: np.ndarray, word) -> np.ndarray:

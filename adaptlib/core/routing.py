@@ -22,39 +22,14 @@ import numpy as np
 
 from adaptlib.core.bounds import eq8_constant_alpha, eq9_conservative
 from adaptlib.core.frontier import Curve, area
-from adaptlib.core.prices import COST_MODELS, paid_costs, unsolved_cost
+from adaptlib.core.prices import paid_costs, unsolved_cost, unsolved_shift
 from adaptlib.core.states import OperatingPoint, StateSpace
-
-
-def paid_matrix(costs: np.ndarray, cost_model: str = "routing") -> np.ndarray:
-    """What stopping at state i costs on instance x: c[x, i] (routing) or c[x, 1] + ... + c[x, i]
-    (cascade). ``costs`` is (n, N), columns in the cost order of Eq. 2."""
-    c = np.asarray(costs, dtype=float)
-    if c.ndim != 2 or not np.isfinite(c).all() or (c < 0).any():
-        raise ValueError(f"per-instance costs must be a 2-D array of finite numbers >= 0; got shape {c.shape}")
-    if cost_model == "routing":
-        return c.copy()
-    if cost_model == "cascade":
-        return np.cumsum(c, axis=1)
-    raise ValueError(f"cost_model must be one of {', '.join(COST_MODELS)}; got {cost_model!r}")
-
-
-def unsolved_prices(paid: np.ndarray, none_correct: str = "cheapest") -> np.ndarray:
-    """Per instance, what it costs when no state is right on it: the rule of
-    :func:`adaptlib.core.prices.unsolved_cost` applied to each row of ``paid`` (n, N).
-
-    The rule is linear in the prices (it picks one of them, or none), so it is applied through
-    its weights: the price it gives when state j alone costs 1.
-    """
-    n_states = paid.shape[1]
-    weights = np.array([unsolved_cost(np.eye(1, n_states, j)[0], none_correct) for j in range(n_states)])
-    return paid @ weights
 
 
 def instance_oracle(correct: np.ndarray, paid: np.ndarray, none_correct: str = "cheapest") -> tuple[np.ndarray, np.ndarray]:
     """Eq. 4 at per-instance prices: the cheapest state that is right on each instance.
 
-    ``correct`` (n, N) bool and ``paid`` (n, N) (see :func:`paid_matrix`), columns in cost order.
+    ``correct`` (n, N) bool and ``paid`` (n, N) (see :func:`adaptlib.core.prices.paid_matrix`), columns in cost order.
     Ties go to the cheaper state of Eq. 2, so with one cost per state the labels are those of
     :func:`adaptlib.core.oracle.first_correct`. Returns (labels, prices): the chosen column (-1
     when no state is right) and what the oracle pays on each instance.
@@ -64,7 +39,7 @@ def instance_oracle(correct: np.ndarray, paid: np.ndarray, none_correct: str = "
     solved = correct.any(axis=1)
     labels[~solved] = -1
     rows = np.arange(correct.shape[0])
-    prices = np.where(solved, masked[rows, np.maximum(labels, 0)], unsolved_prices(paid, none_correct))
+    prices = np.where(solved, masked[rows, np.maximum(labels, 0)], unsolved_cost(paid, none_correct))
     return labels, prices
 
 
@@ -73,7 +48,7 @@ def frontier_costs(correct: np.ndarray, paid: np.ndarray, none_correct: str = "c
     needs for the price rule: an instance no state gets right costs the rule's price whatever is
     chosen for it, so that the frontier's last point is the exact oracle under the same rule."""
     solved = correct.any(axis=1)
-    return np.where(solved[:, None], paid, unsolved_prices(paid, none_correct)[:, None])
+    return np.where(solved[:, None], paid, unsolved_cost(paid, none_correct)[:, None])
 
 
 def router_point(correct: np.ndarray, paid: np.ndarray, choice: np.ndarray) -> OperatingPoint:
@@ -95,8 +70,7 @@ def closed_form(space: StateSpace, alpha: float, cost_model: str = "routing",
     paid = paid_costs(space.costs, cost_model)
     priced = StateSpace(space.names, paid, space.accuracies)
     point = eq9_conservative(priced) if alpha == 1.0 else eq8_constant_alpha(priced, alpha)
-    unsolved_share = alpha * (1.0 - float(space.accuracies[-1]))
-    shift = (unsolved_cost(paid, none_correct) - paid[0]) * unsolved_share
+    shift = unsolved_shift(paid, none_correct, alpha * (1.0 - float(space.accuracies[-1])))
     return OperatingPoint(point.cost + shift, point.accuracy)
 
 

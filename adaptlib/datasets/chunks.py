@@ -21,12 +21,12 @@ import pandas as pd
 
 from adaptlib.core.states import StateSpace
 from adaptlib.datasets.user import (
-    _MAX_NAME_LENGTH,
     _cell_truth,
     _describe_cell,
     _refuse_non_csv,
     _refuse_pickle,
     _unreadable,
+    check_header,
     csv_read_error,
 )
 
@@ -201,17 +201,7 @@ def read_header(path: Path) -> list[str]:
         except ValueError as err:
             raise _csv_error(path, err) from None
         header = [str(h).strip() for h in first.iloc[0].tolist()]
-    too_long = next((i for i, h in enumerate(header) if len(h) > _MAX_NAME_LENGTH), None)
-    if too_long is not None:
-        raise ValueError(
-            f"{path}: column {too_long + 1} of the header is {len(header[too_long]):,} characters long, over the "
-            f"{_MAX_NAME_LENGTH:,} allowed for a name; give one column per state, named in the header"
-        )
-    repeated = sorted({h for h in header if header.count(h) > 1})
-    if repeated:
-        raise ValueError(f"{path}: column name(s) repeated in the header: {', '.join(repeated)}; names must be unique")
-    if "" in header:
-        raise ValueError(f"{path}: column {header.index('') + 1} has no name in the header; name every column")
+    check_header(path, header, _WHAT)
     return header
 
 

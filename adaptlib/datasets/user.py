@@ -402,6 +402,13 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     except OSError as err:
         raise _unreadable(path, what, f"{type(err).__name__}: {str(err).splitlines()[0]}", _TEXT_HINT) from None
     header = [h.strip() for h in header]
+    check_header(path, header, what)
+    frame.columns = header
+    return frame
+
+
+def check_header(path: Path, header: list[str], what: str) -> None:
+    """Refuse a header with a name too long to be one, a repeated name or an empty one."""
     too_long = next((i for i, h in enumerate(header) if len(h) > _MAX_NAME_LENGTH), None)
     if too_long is not None:
         raise ValueError(
@@ -414,8 +421,6 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     empty = [i + 1 for i, h in enumerate(header) if h == ""]
     if empty:
         raise ValueError(f"{path}: column {empty[0]} has no name in the header; name every column")
-    frame.columns = header
-    return frame
 
 
 def _refuse_pickle(path: Path) -> None:

@@ -165,6 +165,13 @@ def test_under_cascade_the_frontier_pays_every_state_up_to_the_chosen_one():
     assert result.cost == pytest.approx((1 + 4 + 14 + 1) / 4)  # A, A+B, A+B+C, unsolved at A
 
 
+
+@pytest.mark.parametrize("rule", ["largest", "zero"])
+def test_the_frontier_prices_the_unsolved_instances_by_the_rule(rule):
+    """The frontier ends at the exact oracle under every none_correct rule (x4: no state right)."""
+    matrix, result = example_oracle(none_correct=rule)
+    assert frontier_comparison(matrix, result).frontier.end == pytest.approx((result.cost, 0.75))
+
 @pytest.mark.parametrize("zero_cost", [False, True])
 def test_the_figure_passes_the_book_style_with_a_log_or_a_linear_cost_axis(zero_cost):
     matrix, _ = example_oracle()

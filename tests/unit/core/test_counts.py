@@ -94,3 +94,13 @@ def test_counts_over_other_states_or_no_instances_are_refused():
         oracle_from_counts(three, space, cost_model="parallel")
     with pytest.raises(ValueError, match="2-D boolean matrix"):
         count(np.ones((2, 2), dtype=int))
+
+
+def test_both_memory_orders_give_the_same_counts_and_labels():
+    """oracle_pass sweeps a row-major matrix in row blocks and a column-major one state by state."""
+    matrix = np.random.default_rng(3).random((70_001, 5)) < [0.2, 0.4, 0.5, 0.7, 0.9]
+    rows, columns = count_with_labels(np.ascontiguousarray(matrix)), count_with_labels(np.asfortranarray(matrix))
+    assert np.array_equal(rows[1], columns[1]) and np.array_equal(rows[1], first_correct(matrix))
+    for field in ("histogram", "n_correct"):
+        assert np.array_equal(getattr(rows[0], field), getattr(columns[0], field))
+    assert rows[0].n_none == columns[0].n_none and rows[0].n == columns[0].n == 70_001

@@ -8,14 +8,12 @@ import pytest
 from adaptlib.core.bounds import eq8_constant_alpha, eq9_conservative
 from adaptlib.core.frontier import budget_frontier
 from adaptlib.core.oracle import exact_oracle, first_correct
-from adaptlib.core.prices import paid_costs
+from adaptlib.core.prices import paid_costs, paid_matrix, unsolved_cost
 from adaptlib.core.routing import (
     bootstrap_mean_intervals,
     closed_form,
     frontier_costs,
     instance_oracle,
-    paid_matrix,
-    unsolved_prices,
 )
 from adaptlib.core.states import StateSpace
 
@@ -55,9 +53,9 @@ def test_per_instance_costs_pick_the_cheapest_right_state_of_each_instance(cost_
 
 def test_unsolved_prices_follow_the_price_rule():
     paid = np.array([[1.0, 4.0, 6.0], [2.0, 3.0, 7.0]])
-    assert unsolved_prices(paid, "cheapest").tolist() == [1.0, 2.0]
-    assert unsolved_prices(paid, "largest").tolist() == [6.0, 7.0]
-    assert unsolved_prices(paid, "zero").tolist() == [0.0, 0.0]
+    assert unsolved_cost(paid, "cheapest").tolist() == [1.0, 2.0]
+    assert unsolved_cost(paid, "largest").tolist() == [6.0, 7.0]
+    assert unsolved_cost(paid, "zero").tolist() == [0.0, 0.0]
 
 
 def test_closed_form_is_eq8_and_eq9_with_routing_and_the_papers_rule():
