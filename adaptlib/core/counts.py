@@ -59,16 +59,20 @@ class OracleCounts:
 
 def count(matrix: np.ndarray) -> OracleCounts:
     """The counts of a boolean matrix (instances x states) whose columns are in cost order."""
-    return count_with_labels(matrix)[0]
+    return _counts(matrix, with_labels=False)[0]
 
 
 def count_with_labels(matrix: np.ndarray) -> tuple[OracleCounts, np.ndarray]:
-    """The counts and the labels of Eq. 4 (as :func:`first_correct`: -1 where no state is right),
-    from :func:`adaptlib.core.oracle.oracle_pass`, in either memory order."""
+    """The counts and the labels of Eq. 4 (as :func:`first_correct`: -1 where no state is right)."""
+    return _counts(matrix, with_labels=True)
+
+
+def _counts(matrix: np.ndarray, *, with_labels: bool) -> tuple[OracleCounts, np.ndarray | None]:
+    """:func:`adaptlib.core.oracle.oracle_pass` as counts, in either memory order."""
     matrix = np.asarray(matrix)
     if matrix.ndim != 2 or matrix.dtype != bool:
         raise ValueError(f"counts need a 2-D boolean matrix (instances x states); got {matrix.dtype} {matrix.shape}")
-    labels, histogram, n_none, n_correct = oracle_pass(matrix)
+    labels, histogram, n_none, n_correct = oracle_pass(matrix, with_labels=with_labels)
     return OracleCounts(histogram, n_none, n_correct, int(matrix.shape[0])), labels
 
 

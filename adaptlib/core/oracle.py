@@ -88,7 +88,7 @@ _LANE_ROWS = 255
 _LANE_WORDS = {8: np.uint64, 4: np.uint32, 2: np.uint16}  # bytes per word -> word type
 
 
-def oracle_pass(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+def oracle_pass(matrix: np.ndarray, *, with_labels: bool = True) -> tuple[np.ndarray | None, np.ndarray, int, np.ndarray]:
     """Everything Eq. 4-6 need from a boolean matrix in cost order, in one sweep over it.
 
     Returns (labels, histogram, n_none, n_correct): the first correct state per instance (Eq. 4,
@@ -97,10 +97,11 @@ def oracle_pass(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.nda
     again while it is in cache; the counts of correct instances add whole rows at once, as
     byte lanes of one machine word per row (chapter 02's oracle in 10^7 x 16 in about 1.2x the
     time of one ``any(axis=1)``; benchmarks/bench_core.py). A matrix stored one state a column
-    (Fortran order, as the chunked engine reads a log) is swept state by state instead.
+    (Fortran order, as the chunked engine reads a log) is swept state by state instead; there,
+    ``with_labels=False`` skips the labels (None), a tenth of the time of a sweep that keeps them.
     """
     if matrix.flags.f_contiguous and not matrix.flags.c_contiguous:
-        return _column_sweep(matrix)
+        return _column_sweep(matrix, with_labels)
     n, n_states = matrix.shape
     labels = np.empty(n, dtype=np.intp)
     histogram = np.zeros(n_states, dtype=np.int64)
@@ -120,11 +121,11 @@ def oracle_pass(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.nda
     return labels, histogram, n_none, n_correct
 
 
-def _column_sweep(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+def _column_sweep(matrix: np.ndarray, with_labels: bool) -> tuple[np.ndarray | None, np.ndarray, int, np.ndarray]:
     """:func:`oracle_pass` over a matrix stored one state a column: one pass over the states in
     cost order, keeping the instances that no state so far gets right."""
     n, n_states = matrix.shape
-    labels = np.full(n, -1, dtype=np.intp)
+    labels = np.full(n, -1, dtype=np.intp) if with_labels else None
     histogram = np.zeros(n_states, dtype=np.int64)
     n_correct = np.zeros(n_states, dtype=np.int64)
     unsolved = np.ones(n, dtype=bool)  # no state before this one is right
@@ -135,7 +136,8 @@ def _column_sweep(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, np.n
         np.logical_and(unsolved, column, out=first)
         histogram[i] = np.count_nonzero(first)
         np.logical_xor(unsolved, first, out=unsolved)
-        np.copyto(labels, i, where=first)
+        if labels is not None:
+            np.copyto(labels, i, where=first)
     return labels, histogram, int(np.count_nonzero(unsolved)), n_correct
 
 
