@@ -8,8 +8,8 @@ can actually run, in the families of :mod:`adaptlib.datasets.digits`:
   always answers. Thresholds are one shared number (:func:`shared_cascade`) or one per state,
   fitted on the training folds to trade accuracy against cost at a given price
   (:func:`tuned_cascade`). States without a probability are skipped.
-- a **learned router** (:func:`learned_router`): a classifier (a seeded logistic regression, or
-  k nearest neighbours) that predicts the oracle's label (Eq. 4: the cheapest state that will
+- a **learned router** (:func:`learned_router`): a classifier (a logistic regression, or k
+  nearest neighbours) that predicts the oracle's label (Eq. 4: the cheapest state that will
   be right) from features available before the big states run, and routes each instance to
   the cheapest state whose predicted probability of being the label, summed over the cheaper
   states, reaches a level q.
@@ -31,22 +31,20 @@ Taught in chapter 10.
 """
 from __future__ import annotations
 
-import warnings
+import hashlib
+import importlib.util
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from adaptlib.analysis.alpha_models import compare_alpha_models, fit_alpha_models
 from adaptlib.analysis.budgets import folds
+from adaptlib.analysis.classifiers import knn_probabilities, logistic_probabilities, standardised
 from adaptlib.core.bounds import eq8_constant_alpha
 from adaptlib.core.frontier import (
     SCALES,
@@ -90,6 +88,10 @@ class Agent:
     paid: np.ndarray
     uses_states: np.ndarray
     cost_model: str
+    # (train cost, train accuracy, held-out cost, held-out accuracy, n held out) per fold of a
+    # budget cross-validation, by (data, folds, split seed): they do not depend on the budget
+    # or the margin, so a second budget table reuses them (see budget_cross_validation)
+    fold_outcomes: dict = field(default_factory=dict, init=False, repr=False)
 
     def outcomes(self, choices: np.ndarray, correct: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per knob value: mean cost and accuracy of ``choices`` (K, m) on instances ``rows``."""
@@ -258,32 +260,30 @@ def router_paid(costs: Sequence[float], features: str) -> np.ndarray:
 
 def router_probabilities(features: np.ndarray, targets: np.ndarray, n_states: int, train: np.ndarray,
                          apply: np.ndarray, *, classifier: str = "logistic", c: float = 0.1,
-                         k: int = 50, seed: int = 0) -> np.ndarray:
+                         k: int = 50) -> np.ndarray:
     """Fit the router on ``train`` and return P(label = i | x) for ``apply`` (m, n_states).
 
     ``"logistic"``: standardised multinomial logistic regression, L2 with inverse strength
     ``c``; ``"knn"``: the label shares among the ``k`` nearest training instances (Euclidean,
-    standardised features). States that are never the label in ``train`` get probability 0.
-    Sparse ``features`` are scaled without centring, which keeps them sparse and changes neither
-    model: the logistic intercept is not penalised, and distances ignore a shift.
+    standardised features); both in :mod:`adaptlib.analysis.classifiers`. States that are never
+    the label in ``train`` get probability 0. Sparse ``features`` are scaled without centring,
+    which keeps them sparse and changes neither model: the logistic intercept is not penalised,
+    and distances ignore a shift.
     """
-    scaler = StandardScaler(with_mean=not sparse.issparse(features))
-    if classifier == "logistic":
-        model = make_pipeline(scaler, LogisticRegression(C=c, max_iter=2000, random_state=seed))
-    elif classifier == "knn":
-        model = make_pipeline(scaler, KNeighborsClassifier(n_neighbors=min(k, train.size)))
-    else:
+    if classifier not in ROUTER_CLASSIFIERS:
         raise ValueError(f"classifier must be one of {', '.join(ROUTER_CLASSIFIERS)}; got {classifier!r}")
-    seen = np.unique(targets[train])
+    seen, labels = np.unique(targets[train], return_inverse=True)
     out = np.zeros((apply.size, n_states))
     if seen.size == 1:
         out[:, seen[0]] = 1.0
         return out
+    fit_x, apply_x = standardised(features[train], features[apply])
     # One thread: on small data, BLAS threads only fight each other (10x slower on 2 cores).
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(features[train], targets[train])
-        out[:, model.classes_] = model.predict_proba(features[apply])
+    with threadpool_limits(limits=1):
+        if classifier == "logistic":
+            out[:, seen] = logistic_probabilities(fit_x, labels, apply_x, seen.size, c)
+        else:
+            out[:, seen] = knn_probabilities(fit_x, labels, apply_x, k, seen.size)
     return out
 
 
@@ -301,7 +301,7 @@ def route_by_level(probabilities: np.ndarray, levels: np.ndarray) -> np.ndarray:
 
 def learned_router(features: np.ndarray, correct: np.ndarray, costs: Sequence[float], *,
                    feature_kind: str, classifier: str = "logistic", c: float = 0.1, k: int = 50,
-                   seed: int = 0, n_levels: int = 101) -> Agent:
+                   n_levels: int = 101) -> Agent:
     """The learned router (see the module): knob q in [0, 1], the level of :func:`route_by_level`.
 
     ``feature_kind`` (one of ``ROUTER_FEATURES``) only sets what the router pays
@@ -319,7 +319,7 @@ def learned_router(features: np.ndarray, correct: np.ndarray, costs: Sequence[fl
 
     def decide(train: np.ndarray, apply: np.ndarray) -> np.ndarray:
         probabilities = router_probabilities(x, targets, n_states, train, apply,
-                                             classifier=classifier, c=c, k=k, seed=seed)
+                                             classifier=classifier, c=c, k=k)
         return route_by_level(probabilities, grid)
 
     return Agent(f"learned router ({classifier}, {feature_kind})", "level q", grid, decide,
@@ -353,7 +353,7 @@ def standard_agents(correct: np.ndarray, costs: Sequence[float], top_probability
                     predicted: np.ndarray, pixels: np.ndarray | None = None, *,
                     cascade_cost_model: str = "cascade", router_feature_kind: str = "pixels",
                     router_classifier: str = "logistic", router_c: float = 0.1, router_k: int = 50,
-                    seed: int = 0, n_grid: int = 101) -> list[Agent]:
+                    n_grid: int = 101) -> list[Agent]:
     """The chapter's three agents on one family: the shared-threshold cascade, the per-state
     (tuned) cascade and the learned router, columns in cost order."""
     features = router_features(router_feature_kind, top_probability, predicted, pixels)
@@ -361,15 +361,22 @@ def standard_agents(correct: np.ndarray, costs: Sequence[float], top_probability
         shared_cascade(top_probability, costs, cost_model=cascade_cost_model, n_thresholds=n_grid),
         tuned_cascade(top_probability, correct, costs, cost_model=cascade_cost_model, n_prices=n_grid),
         learned_router(features, correct, costs, feature_kind=router_feature_kind,
-                       classifier=router_classifier, c=router_c, k=router_k, seed=seed, n_levels=n_grid),
+                       classifier=router_classifier, c=router_c, k=router_k, n_levels=n_grid),
     ]
 
 
 def digits_pixels(n_instances: int) -> np.ndarray:
-    """The 64 pixels of scikit-learn's digits, row k = instance k of :mod:`adaptlib.datasets.digits`."""
-    from sklearn.datasets import load_digits
+    """The 64 pixels of scikit-learn's digits, row k = instance k of :mod:`adaptlib.datasets.digits`.
 
-    pixels = load_digits(return_X_y=True)[0]
+    Read from the file scikit-learn ships (``sklearn/datasets/data/digits.csv.gz``, the label in
+    the last column), which ``sklearn.datasets.load_digits`` reads too, without importing
+    scikit-learn itself (half a second).
+    """
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or spec.origin is None:
+        raise ImportError("the digits' pixels ship with scikit-learn: pip install scikit-learn")
+    table = pd.read_csv(Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz", header=None)
+    pixels = table.to_numpy(dtype=float)[:, :-1]
     if pixels.shape[0] != n_instances:
         raise ValueError(f"the digits have {pixels.shape[0]} images but the family has {n_instances} instances")
     return pixels
@@ -515,7 +522,6 @@ def budget_cross_validation(agent: Agent, correct: np.ndarray, budgets: Sequence
     train_cost, train_accuracy, test_cost, test_accuracy, n_test, over_budget.
     """
     matrix = np.asarray(correct, dtype=bool)
-    n = matrix.shape[0]
     budgets = np.asarray(budgets, dtype=float)
     if budgets.ndim != 1 or budgets.size == 0 or not np.isfinite(budgets).all() or (budgets <= 0).any():
         raise ValueError(f"budgets must be a non-empty list of positive numbers; got {budgets.tolist()}")
@@ -523,23 +529,38 @@ def budget_cross_validation(agent: Agent, correct: np.ndarray, budgets: Sequence
         raise ValueError(f"margin must lie in [0, 1) (a share of the budget kept in reserve); got {margin!r}")
     rows = []
     for repeat in range(integer_at_least("n_repeats", n_repeats, 1)):
-        for fold, (train, test) in enumerate(folds(n, n_folds, seed + repeat)):
-            inner = folds(train.size, n_folds, seed + repeat)
-            inner_choices = np.empty((agent.grid.size, train.size), dtype=np.int64)
-            for fit, held in inner:
-                inner_choices[:, held] = agent.decide(train[fit], train[held])
-            train_cost, train_acc = agent.outcomes(inner_choices, matrix, train)
-            test_cost, test_acc = agent.outcomes(agent.decide(train, test), matrix, test)
+        for fold, (train_cost, train_acc, test_cost, test_acc, n_test) in enumerate(
+                _fold_outcomes(agent, matrix, n_folds, seed + repeat)):
             for budget in budgets:
                 k = choose_knob(train_cost, train_acc, budget * (1.0 - float(margin)))
                 rows.append({
                     "agent": agent.name, "budget": float(budget), "repeat": repeat, "fold": fold,
                     "knob": float(agent.grid[k]), "train_cost": float(train_cost[k]),
                     "train_accuracy": float(train_acc[k]), "test_cost": float(test_cost[k]),
-                    "test_accuracy": float(test_acc[k]), "n_test": int(test.size),
+                    "test_accuracy": float(test_acc[k]), "n_test": n_test,
                     "over_budget": bool(test_cost[k] > budget),
                 })
     return pd.DataFrame(rows)
+
+
+def _fold_outcomes(agent: Agent, matrix: np.ndarray, n_folds: int, split_seed: int) -> list[tuple]:
+    """Per outer fold of the split ``split_seed``: every knob value's cost and accuracy on the
+    training instances (out of fold, from an inner split of them alone) and on the held-out
+    fold (the policy fitted on all of the training fold), and the fold's size. Computed once
+    per agent, data and split (:attr:`Agent.fold_outcomes`)."""
+    key = (hashlib.blake2b(np.packbits(matrix).tobytes(), digest_size=16).hexdigest(), matrix.shape,
+           n_folds, split_seed)
+    if key not in agent.fold_outcomes:
+        outcomes = []
+        for train, test in folds(matrix.shape[0], n_folds, split_seed):
+            inner_choices = np.empty((agent.grid.size, train.size), dtype=np.int64)
+            for fit, held in folds(train.size, n_folds, split_seed):
+                inner_choices[:, held] = agent.decide(train[fit], train[held])
+            train_cost, train_acc = agent.outcomes(inner_choices, matrix, train)
+            test_cost, test_acc = agent.outcomes(agent.decide(train, test), matrix, test)
+            outcomes.append((train_cost, train_acc, test_cost, test_acc, int(test.size)))
+        agent.fold_outcomes[key] = outcomes
+    return agent.fold_outcomes[key]
 
 
 def budget_summary(runs: pd.DataFrame) -> pd.DataFrame:
@@ -590,7 +611,7 @@ class ChapterFamilies:
 
 def chapter_families(user=None, *, cascade_cost_model: str = "cascade", router_feature_kind: str = "pixels",
                      router_classifier: str = "logistic", router_c: float = 0.1, router_k: int = 50,
-                     seed: int = 0, n_grid: int = 101) -> ChapterFamilies:
+                     n_grid: int = 101) -> ChapterFamilies:
     """The three digits families with their agents, or the reader's data without agents (chapter 10).
 
     ``user`` is the reader's data (an object with ``name``, ``correct``, ``space`` and ``unit``,
@@ -609,14 +630,12 @@ def chapter_families(user=None, *, cascade_cost_model: str = "cascade", router_f
         agents[name] = standard_agents(
             data.correct, data.costs, data.top_probability, data.predicted, digits_pixels(len(data.truth)),
             cascade_cost_model=cascade_cost_model, router_feature_kind=router_feature_kind,
-            router_classifier=router_classifier, router_c=router_c, router_k=router_k, seed=seed,
-            n_grid=n_grid)
+            router_classifier=router_classifier, router_c=router_c, router_k=router_k, n_grid=n_grid)
     return ChapterFamilies(families, agents, "FLOPs")
 
 
 def real_family_agents(name: str, *, cascade_cost_model: str = "cascade", router_classifier: str = "logistic",
-                       router_c: float = 0.1, router_k: int = 50, seed: int = 0,
-                       n_grid: int = 101) -> ChapterFamilies:
+                       router_c: float = 0.1, router_k: int = 50, n_grid: int = 101) -> ChapterFamilies:
     """A family of real classifiers (``imagenet``) with the agents that need no pixels (chapter 10).
 
     Its predictions files hold each model's top class probability, which is all the two
@@ -631,7 +650,7 @@ def real_family_agents(name: str, *, cascade_cost_model: str = "cascade", router
     agents = standard_agents(data.correct, data.costs, data.top_probability, data.predicted,
                              cascade_cost_model=cascade_cost_model, router_feature_kind="state1",
                              router_classifier=router_classifier, router_c=router_c, router_k=router_k,
-                             seed=seed, n_grid=n_grid)
+                             n_grid=n_grid)
     return ChapterFamilies({name: (data.correct, data.costs, data.names)}, {name: agents}, data.unit)
 
 

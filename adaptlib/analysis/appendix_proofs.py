@@ -108,8 +108,7 @@ def step_integral(n) -> sp.Expr:
     """The integral from R_1 to R_N of the step curve A(R) = A_i on [R_i, R_{i+1}), each
     piece integrated by sympy: sum_{i=1}^{N-1} A_i (R_{i+1} - R_i)."""
     x = sp.Symbol("x", real=True)
-    piece = sp.integrate(A[i], (x, R[i], R[i + 1]))
-    return sp.Sum(piece, (i, 1, n - 1))
+    return sp.Sum(definite_integral(A[i], x, R[i], R[i + 1]), (i, 1, n - 1))
 
 
 def eq11_cost_step(n) -> sp.Expr:
@@ -131,6 +130,29 @@ def eq16_difference(n) -> sp.Expr:
 # ----------------------------------------------------------------- the machinery
 
 
+def definite_integral(integrand: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> sp.Expr:
+    """The integral of a polynomial in ``x`` (its coefficients any expressions) from ``low`` to
+    ``high``: sympy's antiderivative of the polynomial, F(high) - F(low). Exact, and much
+    quicker than ``sp.integrate``, which first tries the methods for general integrands."""
+    antiderivative = sp.Poly(integrand, x).integrate().as_expr()
+    return antiderivative.xreplace({x: high}) - antiderivative.xreplace({x: low})
+
+
+def written_out(expr: sp.Expr) -> sp.Expr:
+    """Every sum with integer limits written out term by term: what ``Sum.doit`` gives, without
+    its search for a closed form first (Karr's convention: a sum from a to b < a - 1 is minus
+    the sum from b + 1 to a - 1, from a to a - 1 it is empty)."""
+
+    def write(s: sp.Sum) -> sp.Expr:
+        (var, low, high), = s.limits
+        if not (low.is_Integer and high.is_Integer):
+            return s
+        sign, low, high = (1, int(low), int(high)) if high >= low - 1 else (-1, int(high) + 1, int(low) - 1)
+        return sign * sp.Add(*[s.function.xreplace({var: k}) for k in range(low, high + 1)])
+
+    return sp.sympify(expr).replace(lambda x: isinstance(x, sp.Sum), write)
+
+
 def _split_sums(expr: sp.Expr) -> sp.Expr:
     """Expand every sum into sums of monomials, with factors free of i taken outside."""
 
@@ -144,14 +166,45 @@ def _split_sums(expr: sp.Expr) -> sp.Expr:
     return sp.expand(expr).replace(lambda x: isinstance(x, sp.Sum), split)
 
 
+def _align_sums(expr: sp.Expr) -> sp.Expr:
+    """Rewrite the monomial sums of an expanded ``expr`` so that equal sums look equal: each
+    summand shifted to its smallest index offset 0 (Sum(A[i-1], (i, 2, N)) becomes
+    Sum(A[i], (i, 1, N-1))), then every sum of one summand taken over the range its sums share,
+    with the terms outside that range written out. A telescoping sum then cancels term by term."""
+    rest, groups = sp.Integer(0), {}
+    for term in sp.Add.make_args(expr):
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        offsets = {x.indices[0] - i for x in sums[0].function.atoms(sp.Indexed) if x.has(i)} if len(sums) == 1 else set()
+        if not offsets or not all(o.is_Integer for o in offsets):
+            rest += term
+            continue
+        (s,), shift = sums, min(offsets)
+        (_, low, high), = s.limits
+        coefficient = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not s])
+        groups.setdefault(s.function.xreplace({i: i - shift}), []).append((coefficient, low + shift, high + shift))
+    for summand, ranges in groups.items():
+        low_gaps = [low - ranges[0][1] for _, low, _ in ranges]
+        high_gaps = [high - ranges[0][2] for _, _, high in ranges]
+        if not all(g.is_Integer for g in low_gaps + high_gaps):
+            rest += sum(c * sp.Sum(summand, (i, low, high)) for c, low, high in ranges)
+            continue
+        low, high = ranges[0][1] + max(low_gaps), ranges[0][2] + min(high_gaps)
+        for coefficient, own_low, own_high in ranges:
+            outside = [own_low + k for k in range(int(low - own_low))]
+            outside += [high + 1 + k for k in range(int(own_high - high))]
+            rest += coefficient * (sp.Sum(summand, (i, low, high)) + sum(summand.xreplace({i: k}) for k in outside))
+    return sp.expand(rest)
+
+
 def vanishes(expr: sp.Expr) -> bool:
     """True when ``expr`` is identically zero. Without sums (or with numeric limits, which are
     written out), the canonical form of a rational function decides; with sums over a symbolic
-    range, the sums are expanded into monomials (which then cancel term by term), or, failing
-    that, combined and telescoped by sympy."""
+    range, the sums are expanded into monomials and aligned (:func:`_align_sums`), which then
+    cancel term by term, or, failing that, combined and telescoped by sympy."""
     expr = sp.sympify(expr)
     if not expr.has(N):
-        expr = expr.doit()
+        expr = written_out(expr)
+        expr = expr.doit() if expr.has(sp.Sum, sp.Integral, sp.Derivative) else expr
     if not expr.has(sp.Sum):
         expanded = sp.expand(expr)
         if expanded == 0:
@@ -160,7 +213,7 @@ def vanishes(expr: sp.Expr) -> bool:
             return False  # a non-zero polynomial in canonical (expanded) form
         return sp.cancel(sp.together(expanded)) == 0
     split = sp.expand(_split_sums(expr))
-    if split == 0:
+    if split == 0 or _align_sums(split) == 0:
         return True
     combined = sp.expand(_split_sums(sp.simplify(split).doit()))
     return combined == 0
@@ -232,7 +285,7 @@ def _at_joint(expr: sp.Expr, model: dict, with_alpha: bool) -> sp.Expr:
     subs.update({A[k]: v for k, v in model["acc"].items()})
     if with_alpha:
         subs.update({alpha[k]: model["p_e"][k] / (1 - model["acc"][k]) for k in model["p_e"] if k > 1})
-    return sp.sympify(expr).doit().xreplace(subs)
+    return written_out(expr).xreplace(subs)
 
 
 # ----------------------------------------------------------------- the checks
@@ -350,7 +403,7 @@ def check_eq10_savings_nonnegative(n: int) -> bool:
     g = sp.symbols(f"g2:{n + 1}", nonnegative=True)
     subs = {A[k]: A[1] + sum(d[: k - 1]) for k in range(2, n + 1)}
     subs.update({R[k]: R[1] + sum(g[: k - 1]) for k in range(2, n + 1)})
-    gap = sp.expand((eq15_cost(n) - eq9_cost(n)).doit().xreplace(subs))
+    gap = sp.expand(written_out(eq15_cost(n) - eq9_cost(n)).xreplace(subs))
     if gap == 0:
         return True
     return all(c >= 0 for c in sp.Poly(gap, *d, *g).coeffs())
@@ -366,34 +419,43 @@ def check_eq11_by_parts() -> bool:
     """Eq. 11 from the continuous Eq. 10 by integration by parts, for any differentiable A(R):
     R_1 + (A(R_h) - A(R_1))(R_h - R_1) - integral_{R_1}^{R_h} (R_h - R) A'(R) dR
       = R_1 + A(R_h)(R_h - R_1) - integral_{R_1}^{R_h} A(R) dR.
-    With u for R_h, the difference G(u) is 0 at u = R_1 and dG/du simplifies to 0."""
+    With u for R_h, the difference G(u) is 0 at u = R_1 and dG/du expands to 0."""
     x, u, r1 = sp.symbols("x u R_1", real=True)
     curve = sp.Function("A")
     eq10_continuous = r1 + (curve(u) - curve(r1)) * (u - r1) - sp.Integral(
         (u - x) * sp.Derivative(curve(x), x), (x, r1, u))
     eq11 = r1 + curve(u) * (u - r1) - sp.Integral(curve(x), (x, r1, u))
     gap = eq10_continuous - eq11
-    return bool(sp.simplify(gap.subs(u, r1).doit()) == 0 and sp.simplify(sp.diff(gap, u).doit()) == 0)
+    # The integrals left are of A' (the fundamental theorem) or over an empty range: sympy's
+    # general methods (Meijer G, Risch, heuristic) would only try to integrate A itself.
+    direct = {"meijerg": False, "risch": False, "heurisch": False}
+    return bool(sp.expand(gap.subs(u, r1).doit(**direct)) == 0
+                and sp.expand(sp.diff(gap, u).doit(**direct)) == 0)
 
 
 def check_eq11_piecewise_linear(n: int) -> bool:
-    """Eq. 11 on the piecewise-linear curve through n states (symbolic R_i, A_i): the
-    Stieltjes sum of Eq. 10, integral (R_N - R) dA, integrated segment by segment, equals
+    """Eq. 11 on the piecewise-linear curve through n states (symbolic R_i, A_1 and the
+    segments' slopes s_k, so that A_{k+1} = A_k + s_k (R_{k+1} - R_k)): the Stieltjes sum of
+    Eq. 10, integral (R_N - R) dA, integrated segment by segment, equals
     R_1 + A_N (R_N - R_1) - integral A dR with the integral computed by sympy."""
     _check_size(n)
     if n is None:
         raise ValueError("n must be an integer here: the curve has one symbolic segment per state pair")
     x = sp.Symbol("x", real=True)
+    slope = sp.IndexedBase("s")  # s_k, the slope of segment k, a symbol until the end
     weighted, area = sp.Integer(0), sp.Integer(0)
     for k in range(1, n):
-        slope = (A[k + 1] - A[k]) / (R[k + 1] - R[k])
-        segment = A[k] + slope * (x - R[k])
-        # Each piece is a polynomial once its slope's denominator cancels (sp.cancel).
-        weighted += sp.cancel(sp.integrate((R[n] - x) * sp.diff(segment, x), (x, R[k], R[k + 1])))
-        area += sp.cancel(sp.integrate(segment, (x, R[k], R[k + 1])))
+        segment = A[k] + slope[k] * (x - R[k])
+        weighted += definite_integral((R[n] - x) * sp.diff(segment, x), x, R[k], R[k + 1])
+        area += definite_integral(segment, x, R[k], R[k + 1])
     eq10_form = eq15_cost(n) - weighted
     eq11_form = R[1] + A[n] * (R[n] - R[1]) - area
-    return vanishes(eq10_form - eq11_form)
+    # The segments meet the states: A_{k+1} = A_k + s_k (R_{k+1} - R_k), so A_2..A_n are
+    # written in A_1 and the slopes, and the gap is a polynomial (no division by R_{k+1} - R_k).
+    through_states = {A[1]: A[1]}
+    for k in range(1, n):
+        through_states[A[k + 1]] = through_states[A[k]] + slope[k] * (R[k + 1] - R[k])
+    return vanishes((eq10_form - eq11_form).xreplace(through_states))
 
 
 def check_adaptation_cost(n: int | None = None) -> bool:
@@ -413,7 +475,7 @@ def check_eq15(n: int | None = None) -> bool:
     m = N if n is None else n
     two = sp.IndexedBase("R2"), sp.IndexedBase("A2")  # the space {S_1, S_N} renumbered 1, 2
     renumber = {two[0][1]: R[1], two[0][2]: R[m], two[1][1]: A[1], two[1][2]: A[m]}
-    two_states = eq9_cost(2, *two).doit().xreplace(renumber)
+    two_states = written_out(eq9_cost(2, *two)).xreplace(renumber)
     dynamic = eq10_cost(m) + sp.Sum((A[i] - A[i - 1]) * (R[m] - R[i]), (i, 2, m))
     return vanishes(two_states - eq15_cost(m)) and vanishes(dynamic - eq15_cost(m))
 
@@ -433,7 +495,7 @@ def check_eq16(n: int | None = None, threshold_cost=None) -> bool:
     named = {R[1]: r1, R[2]: r2, A[1]: a1, A[m]: an}
     denominator = 1 - an + a1
     threshold = (a1 - 1 / C) / denominator * target.xreplace(named)
-    factored = sp.simplify(eq16_difference(m).xreplace(named) - denominator * (r1 - threshold)) == 0
+    factored = sp.cancel(eq16_difference(m).xreplace(named) - denominator * (r1 - threshold)) == 0
     return bool(difference and factored)
 
 

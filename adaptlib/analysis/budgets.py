@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import KFold
 
 from adaptlib.core.frontier import budget_frontier, score_matrix
 from adaptlib.core.oracle import exact_oracle
@@ -73,4 +72,14 @@ def folds(n: int, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]
     n_folds = integer_at_least("n_folds", n_folds, 2)
     if n < n_folds:
         raise ValueError(f"n_folds = {n_folds} needs at least as many instances; got {n}")
-    return list(KFold(n_splits=n_folds, shuffle=True, random_state=seed).split(np.zeros((n, 1))))
+    # The split of scikit-learn's KFold(n_folds, shuffle=True, random_state=seed), index for
+    # index: a seeded permutation cut into folds, the first n % n_folds one larger.
+    order = np.random.RandomState(seed).permutation(n)
+    sizes = np.full(n_folds, n // n_folds)
+    sizes[: n % n_folds] += 1
+    splits = []
+    for held in np.split(order, np.cumsum(sizes)[:-1]):
+        mask = np.zeros(n, dtype=bool)
+        mask[held] = True
+        splits.append((np.flatnonzero(~mask), np.flatnonzero(mask)))
+    return splits

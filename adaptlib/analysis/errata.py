@@ -140,7 +140,7 @@ def _step_table(build, sizes, substitute) -> pd.DataFrame:
     for m in sizes:
         lines = build(m)
         for (left, x), (right, y) in zip(lines[:-1], lines[1:]):
-            gap = sp.sympify(x - y).doit()
+            gap = proofs.written_out(x - y)
             gap = substitute(gap) if substitute is not None else gap
             table.setdefault(f"{left} -> {right}", {})[f"N={m}"] = proofs.vanishes(gap)
     return pd.DataFrame.from_dict(table, orient="index").rename_axis("step")

@@ -101,6 +101,24 @@ def test_the_package_and_a_chapters_helpers_load_no_heavy_library_until_used():
     assert not heavy, f"loaded at import: {heavy}"
 
 
+@pytest.mark.slow
+@pytest.mark.integration
+def test_chapter_10s_routers_train_without_scikit_learn():
+    """The router's classifiers and folds are the package's own (:mod:`adaptlib.analysis.classifiers`),
+    so chapter 10 trains both kinds on the digits' pixels without importing scikit-learn."""
+    probe = ("import sys\n"
+             "from adaptlib.analysis.agents import cross_validated_curve, digits_pixels, learned_router, router_features\n"
+             "from adaptlib.datasets.digits import load_family\n"
+             "f = load_family('width')\n"
+             "x = router_features('pixels+state1', f.top_probability, f.predicted, digits_pixels(len(f.truth)))\n"
+             "for kind in ('logistic', 'knn'):\n"
+             "    cross_validated_curve(learned_router(x, f.correct, f.costs, feature_kind='pixels+state1',\n"
+             "                                         classifier=kind, n_levels=3), f.correct, n_folds=2)\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]", run.stdout
+
+
 def test_every_module_below_the_book_says_which_chapter_teaches_it():
     import ast
 

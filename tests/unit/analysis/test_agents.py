@@ -421,6 +421,22 @@ def test_budget_cross_validation_never_uses_held_out_instances() -> None:
         budget_cross_validation(_recording_agent(3, []), correct, [-1.0])
 
 
+def test_a_second_budget_cross_validation_reuses_the_fits_only_for_the_same_data_and_split() -> None:
+    rng = np.random.default_rng(1)
+    correct = rng.random((60, 3)) < np.array([0.3, 0.6, 0.9])
+    log: list = []
+    agent = _recording_agent(3, log)
+    first = budget_cross_validation(agent, correct, [1.5, 2.5], n_folds=3)
+    fits = len(log)
+    assert fits == 3 * (3 + 1)  # per outer fold: the inner folds and the whole training fold
+    with_margin = budget_cross_validation(agent, correct, [1.5, 2.5], n_folds=3, margin=0.2)
+    assert len(log) == fits  # the margin changes only the knob chosen from the same outcomes
+    assert (with_margin.train_cost <= first.train_cost).all()
+    budget_cross_validation(agent, correct, [1.5], n_folds=3, seed=5)
+    budget_cross_validation(agent, ~correct, [1.5], n_folds=3)
+    assert len(log) == 3 * fits  # another split, other data: fitted again
+
+
 def test_budget_summary_counts_broken_budgets() -> None:
     runs = pd.DataFrame({
         "agent": "a", "budget": 2.0, "repeat": 0, "fold": [0, 1], "knob": 0.0, "train_cost": 2.0,

@@ -51,6 +51,38 @@ def test_vanishes_and_induction_reject_false_identities():
     assert proofs.by_induction(lambda n: sp.Sum(A[i] - A[i - 1], (i, 2, n)) - (A[n] - A[1]))
 
 
+def test_written_out_sums_follow_sympy_and_karrs_convention():
+    A, i = proofs.A, proofs.i
+    for low, high in [(2, 5), (3, 2), (4, 1), (2, 2)]:
+        s = sp.Sum(A[i] * A[i - 1], (i, low, high))
+        assert sp.expand(proofs.written_out(s) - s.doit()) == 0
+    assert proofs.written_out(sp.Sum(A[i], (i, 3, 2))) == 0
+    assert proofs.written_out(sp.Sum(A[i], (i, 2, proofs.N))) == sp.Sum(A[i], (i, 2, proofs.N))
+
+
+def test_aligned_sums_cancel_only_when_they_telescope():
+    R, A, i, N = proofs.R, proofs.A, proofs.i, proofs.N
+    shifted = sp.Sum(A[i + 1] * R[i], (i, 1, N)) - sp.Sum(A[i] * R[i - 1], (i, 2, N + 1))
+    assert proofs._align_sums(sp.expand(proofs._split_sums(shifted))) == 0
+    one_short = sp.Sum(A[i + 1] * R[i], (i, 1, N)) - sp.Sum(A[i] * R[i - 1], (i, 3, N + 1))
+    assert proofs._align_sums(sp.expand(proofs._split_sums(one_short))) == A[2] * R[1]
+    assert not proofs.vanishes(one_short)
+    # a symbolic gap between the lower limits is left to sympy, not guessed at
+    m = sp.Symbol("m", integer=True)
+    assert not proofs.vanishes(sp.Sum(A[i], (i, 1, N)) - sp.Sum(A[i], (i, m, N)))
+
+
+def test_definite_integral_of_a_polynomial():
+    x, a, b = sp.symbols("x a b")
+    assert sp.expand(proofs.definite_integral(3 * x**2 + a, x, 0, b) - (b**3 + a * b)) == 0
+
+
+def test_the_piecewise_linear_check_fails_with_a_wrong_integral(monkeypatch):
+    original = proofs.definite_integral
+    monkeypatch.setattr(proofs, "definite_integral", lambda f, x, low, high: original(f, x, 0, high))
+    assert not proofs.check_eq11_piecewise_linear(3)
+
+
 def test_the_proofs_slip_fails_check_eq7():
     assert proofs.check_eq7(2, proofs.eq7_cost_as_in_proof)  # the sum is empty at N = 2
     assert not proofs.check_eq7(None, proofs.eq7_cost_as_in_proof)

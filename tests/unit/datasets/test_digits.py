@@ -177,6 +177,17 @@ def test_missing_files_say_how_to_make_them(tmp_path):
         load_family("width", root=tmp_path)
 
 
+def test_a_family_is_read_once_until_its_files_change(tmp_path):
+    shutil.copytree(PREDICTIONS_DIR / "resolution", tmp_path / "resolution")
+    first = load_family("resolution", root=tmp_path)
+    assert load_family("resolution", root=tmp_path) is first
+    assert not first.correct.flags.writeable  # so handing it out again is safe
+    costs = tmp_path / "resolution" / "costs.csv"
+    costs.write_text(costs.read_text() + "\n")  # the same table in a file of another size
+    again = load_family("resolution", root=tmp_path)
+    assert again is not first and again.names == first.names
+
+
 def test_a_duplicated_prediction_row_is_refused(tmp_path):
     shutil.copytree(PREDICTIONS_DIR / "resolution", tmp_path / "resolution")
     path = tmp_path / "resolution" / "predictions.csv"
