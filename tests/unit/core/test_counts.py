@@ -10,7 +10,7 @@ from strategies import PROPERTY, matrices_and_costs
 
 from adaptlib import StateSpace, exact_oracle
 from adaptlib.core.counts import OracleCounts, count, count_with_labels, merge, oracle_from_counts
-from adaptlib.core.oracle import first_correct, sorted_columns
+from adaptlib.core.oracle import first_correct, oracle_pass, sorted_columns
 
 
 def assert_same_oracle(got, want):
@@ -104,3 +104,14 @@ def test_both_memory_orders_give_the_same_counts_and_labels():
     for field in ("histogram", "n_correct"):
         assert np.array_equal(getattr(rows[0], field), getattr(columns[0], field))
     assert rows[0].n_none == columns[0].n_none and rows[0].n == columns[0].n == 70_001
+
+
+@pytest.mark.parametrize("n_states", [1, 2, 3, 4, 6, 8, 12, 16, 24])
+@pytest.mark.parametrize("rows", [0, 1, 254, 255, 256, 511, 40_000])
+def test_the_oracle_pass_counts_every_state_in_any_word_size(n_states: int, rows: int) -> None:
+    # The counts add rows as byte lanes of 8-, 4- or 2-byte words in runs of 255 rows: each
+    # word size, a run cut short and more rows than one block must give the plain column sums.
+    matrix = np.random.default_rng(rows + n_states).random((rows, n_states)) < 0.7
+    labels, histogram, n_none, n_correct = oracle_pass(matrix)
+    assert n_correct.tolist() == matrix.sum(axis=0).tolist()
+    assert histogram.sum() + n_none == rows
