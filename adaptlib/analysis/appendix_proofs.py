@@ -174,11 +174,12 @@ def _align_sums(expr: sp.Expr) -> sp.Expr:
     rest, groups = sp.Integer(0), {}
     for term in sp.Add.make_args(expr):
         sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
-        offsets = {x.indices[0] - i for x in sums[0].function.atoms(sp.Indexed) if x.has(i)} if len(sums) == 1 else set()
+        s = sums[0] if len(sums) == 1 else None
+        offsets = {x.indices[0] - i for x in s.function.atoms(sp.Indexed) if x.has(i)} if s is not None else set()
         if not offsets or not all(o.is_Integer for o in offsets):
-            rest += term
+            rest += term  # no sum, or one this alignment cannot shift: left as it is
             continue
-        (s,), shift = sums, min(offsets)
+        shift = min(offsets)
         (_, low, high), = s.limits
         coefficient = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not s])
         groups.setdefault(s.function.xreplace({i: i - shift}), []).append((coefficient, low + shift, high + shift))

@@ -52,14 +52,19 @@ def read_correctness(path: str | PathLike) -> tuple[np.ndarray, list[str]]:
     path = Path(path)
     frame = _read_table(path, "correctness matrix")
     names = [str(c) for c in frame.columns]
-    if len(names) < 2:
+    _check_states_and_rows(path, names, frame)
+    return _bool_matrix(path, frame), names
+
+
+def _check_states_and_rows(path: Path, states: list[str], frame: pd.DataFrame) -> None:
+    """A correctness matrix needs two state columns and one row at least."""
+    if len(states) < 2:
         raise ValueError(
-            f"{path}: only one state column ({', '.join(names) or 'none'}); the oracle needs at "
+            f"{path}: only one state column ({', '.join(states) or 'none'}); the oracle needs at "
             "least two states, one column each"
         )
     if len(frame) == 0:
         raise ValueError(f"{path}: the header names states but there are no rows; add one row per instance")
-    return _bool_matrix(path, frame), names
 
 
 def read_state_table(path: str | PathLike, *, need_accuracy: bool = False) -> pd.DataFrame:
@@ -174,13 +179,7 @@ def load_wide(
     frame = _read_table(path, "correctness matrix")
     columns = list(frame.columns)
     chosen = _wide_states(path, columns, id_column, states, ignore, cost_pattern, routers)
-    if len(chosen) < 2:
-        raise ValueError(
-            f"{path}: only one state column ({', '.join(chosen) or 'none'}); the oracle needs at least two "
-            "states, one column each"
-        )
-    if len(frame) == 0:
-        raise ValueError(f"{path}: the header names states but there are no rows; add one row per instance")
+    _check_states_and_rows(path, chosen, frame)
     sources = [name for name, given in (("--costs", costs_path), ("--cost-pattern", cost_pattern),
                                         ("--cost-matrix", cost_matrix)) if given is not None]
     if len(sources) != 1:
